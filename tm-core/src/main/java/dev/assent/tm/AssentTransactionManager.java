@@ -1,0 +1,204 @@
+package dev.assent.tm;
+
+import dev.assent.tm.internal.coordinator.Coordinator;
+import dev.assent.tm.internal.coordinator.Listeners;
+import dev.assent.tm.internal.log.InMemoryTransactionLog;
+import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.tx.ThreadAssociation;
+import dev.assent.tm.internal.tx.TransactionImpl;
+import dev.assent.tm.internal.tx.XidFactory;
+import jakarta.transaction.HeuristicMixedException;
+import jakarta.transaction.HeuristicRollbackException;
+import jakarta.transaction.InvalidTransactionException;
+import jakarta.transaction.NotSupportedException;
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.Status;
+import jakarta.transaction.SystemException;
+import jakarta.transaction.Transaction;
+import jakarta.transaction.TransactionManager;
+import jakarta.transaction.TransactionSynchronizationRegistry;
+import jakarta.transaction.UserTransaction;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A Jakarta Transactions 2.0 transaction manager coordinating XA resources with two-phase
+ * commit. Created by {@link Assent#configure()}; thread-safe; several may run in one JVM.
+ *
+ * <p>Guarantees: every branch of a transaction ends the same way; one branch commits in one
+ * phase without touching the log; a two-phase commit forces one decision record before any
+ * branch commits; heuristic outcomes always reach the caller as HeuristicMixedException or
+ * HeuristicRollbackException with the resources' XAExceptions attached.
+ */
+public final class AssentTransactionManager implements TransactionManager, AutoCloseable {
+    private final AssentConfig config;
+    private final TransactionLog transactionLog;
+    private final ThreadAssociation association = new ThreadAssociation();
+    private final Coordinator coordinator;
+    private final UserTransaction userTransaction;
+    private final TransactionSynchronizationRegistry synchronizationRegistry;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    AssentTransactionManager(AssentConfig config) {
+        this.config = config;
+        this.transactionLog = openLog(config);
+        XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
+        this.coordinator = new Coordinator(transactionLog, new Listeners(config.listeners()), xids, config.clock(),
+                association, config.parallelism(), config.timeoutCheckInterval());
+        this.userTransaction = new AssentUserTransaction(this);
+        this.synchronizationRegistry = new AssentSynchronizationRegistry(association);
+    }
+
+    private static TransactionLog openLog(AssentConfig config) {
+        if (config.inMemoryLog()) {
+            return new InMemoryTransactionLog(System.currentTimeMillis());
+        }
+        throw new IllegalArgumentException("the durable transaction log is not available in this version;"
+                + " configure .inMemoryLog() (commit decisions then do not survive a crash)");
+    }
+
+    /** The configuration this manager runs with. */
+    public AssentConfig config() {
+        return config;
+    }
+
+    /** A UserTransaction bound to this manager, for application code. */
+    public UserTransaction userTransaction() {
+        return userTransaction;
+    }
+
+    /** The TransactionSynchronizationRegistry of this manager, for frameworks (JPA, CDI). */
+    public TransactionSynchronizationRegistry synchronizationRegistry() {
+        return synchronizationRegistry;
+    }
+
+    /** Transactions begun and not yet completed (including those whose thread forgot them). */
+    public int inFlightCount() {
+        return coordinator.inFlight().size();
+    }
+
+    /** Transactions the timeout reaper is watching. */
+    int awaitingTimeoutCount() {
+        return coordinator.awaitingTimeout();
+    }
+
+    /**
+     * Starts a transaction and associates it with the calling thread.
+     *
+     * @throws NotSupportedException when the thread already has a transaction (no nesting)
+     */
+    @Override
+    public void begin() throws NotSupportedException, SystemException {
+        requireOpen();
+        TransactionImpl current = association.current();
+        if (current != null) {
+            throw new NotSupportedException("the thread already works in " + current.transactionId()
+                    + "; nested transactions are not supported (suspend it first)");
+        }
+        int seconds = association.timeoutSeconds();
+        if (seconds == 0) {
+            seconds = (int) config.defaultTimeout().toSeconds();
+        }
+        association.associate(coordinator.begin(seconds));
+    }
+
+    @Override
+    public void commit()
+            throws RollbackException, HeuristicMixedException, HeuristicRollbackException, SecurityException,
+                    IllegalStateException, SystemException {
+        requireCurrent("commit").commit();
+    }
+
+    @Override
+    public void rollback() throws IllegalStateException, SecurityException, SystemException {
+        requireCurrent("roll back").rollback();
+    }
+
+    @Override
+    public void setRollbackOnly() throws IllegalStateException, SystemException {
+        requireCurrent("mark rollback-only").setRollbackOnly();
+    }
+
+    @Override
+    public int getStatus() {
+        TransactionImpl current = association.current();
+        return current == null ? Status.STATUS_NO_TRANSACTION : current.getStatus();
+    }
+
+    @Override
+    public Transaction getTransaction() {
+        return association.current();
+    }
+
+    /**
+     * Sets the timeout of transactions the calling thread begins from now on.
+     *
+     * @param seconds a positive number of seconds, or 0 for the configured default
+     * @throws SystemException when {@code seconds} is negative
+     */
+    @Override
+    public void setTransactionTimeout(int seconds) throws SystemException {
+        if (seconds < 0) {
+            throw new SystemException("a transaction timeout cannot be negative: " + seconds);
+        }
+        association.timeoutSeconds(seconds);
+    }
+
+    @Override
+    public Transaction suspend() {
+        TransactionImpl current = association.current();
+        association.disassociate();
+        return current;
+    }
+
+    /**
+     * Associates the calling thread with a suspended transaction; {@code null} leaves the thread
+     * without one (the common {@code resume(suspend())} idiom when there was none).
+     *
+     * @throws InvalidTransactionException when the handle is not one of this manager's live
+     *     transactions
+     * @throws IllegalStateException when the thread already has a transaction
+     */
+    @Override
+    public void resume(Transaction transaction) throws InvalidTransactionException, IllegalStateException {
+        TransactionImpl current = association.current();
+        if (current != null) {
+            throw new IllegalStateException("the thread already works in " + current.transactionId()
+                    + "; suspend it before resuming another transaction");
+        }
+        if (transaction == null) {
+            return;
+        }
+        if (!(transaction instanceof TransactionImpl tx)
+                || coordinator.inFlight().get(tx.transactionId()) != tx) {
+            throw new InvalidTransactionException("cannot resume " + transaction
+                    + ": it is not a live transaction of this transaction manager");
+        }
+        association.associate(tx);
+    }
+
+    private TransactionImpl requireCurrent(String action) {
+        TransactionImpl current = association.current();
+        if (current == null) {
+            throw new IllegalStateException("cannot " + action + ": the thread has no transaction");
+        }
+        return current;
+    }
+
+    private void requireOpen() throws SystemException {
+        if (closed.get()) {
+            throw new SystemException("the transaction manager " + config.nodeId() + " is closed");
+        }
+    }
+
+    /** Stops the timeout reaper and the phase threads, then closes the log. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                coordinator.close();
+            } finally {
+                transactionLog.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.assent.tm.internal.coordinator;
+
+import dev.assent.tm.internal.tx.Branch;
+import java.util.List;
+import javax.transaction.xa.XAException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Phase two of a committed transaction, and the one-phase commit of a single branch. */
+final class CommitPhase {
+    private static final Logger log = LoggerFactory.getLogger(CommitPhase.class);
+    private static final int ONE_PHASE_ATTEMPTS = 3;
+    private static final long RETRY_PAUSE_MILLIS = 20;
+
+    private final PhaseRunner runner;
+
+    CommitPhase(PhaseRunner runner) {
+        this.runner = runner;
+    }
+
+    void run(List<Branch> prepared) {
+        runner.forEach(prepared, CommitPhase::commitPrepared);
+    }
+
+    private static void commitPrepared(Branch branch) {
+        try {
+            branch.resource().commit(branch.xid(), false);
+            branch.recordCompletion(XaOutcomes.Completion.COMMITTED, null);
+        } catch (XAException e) {
+            XaOutcomes.Completion completion = XaOutcomes.commitTwoPhaseFailure(e);
+            if (completion == XaOutcomes.Completion.COMMITTED) {
+                log.warn("commit of {} answered {}: the branch was already committed", branch,
+                        XaCode.nameOf(e.errorCode));
+            }
+            branch.recordCompletion(completion, e);
+        } catch (RuntimeException e) {
+            XAException failure = Coordinator.unexpected("commit", branch, e);
+            branch.recordCompletion(XaOutcomes.commitTwoPhaseFailure(failure), failure);
+        }
+    }
+
+    /** Commits the only branch of a transaction without a prepare; XA_RETRY is retried briefly. */
+    void onePhase(Branch branch) {
+        for (int attempt = 1; ; attempt++) {
+            XAException failure;
+            try {
+                branch.resource().commit(branch.xid(), true);
+                branch.recordCompletion(XaOutcomes.Completion.COMMITTED, null);
+                return;
+            } catch (XAException e) {
+                failure = e;
+            } catch (RuntimeException e) {
+                failure = Coordinator.unexpected("one-phase commit", branch, e);
+            }
+            XaOutcomes.Completion completion = XaOutcomes.commitOnePhaseFailure(failure);
+            if (completion != XaOutcomes.Completion.OWED) {
+                branch.recordCompletion(completion, failure);
+                return;
+            }
+            if (attempt == ONE_PHASE_ATTEMPTS) {
+                // Not prepared, so recovery cannot finish it: the outcome is the resource's secret.
+                branch.recordCompletion(XaOutcomes.Completion.HEURISTIC_HAZARD, failure);
+                return;
+            }
+            if (!pause(attempt)) {
+                branch.recordCompletion(XaOutcomes.Completion.HEURISTIC_HAZARD, failure);
+                return;
+            }
+        }
+    }
+
+    private static boolean pause(int attempt) {
+        try {
+            Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.assent.tm.internal.coordinator;
+
+import dev.assent.tm.internal.tx.TransactionImpl;
+import jakarta.transaction.Synchronization;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls synchronizations in the order Jakarta Transactions fixes: beforeCompletion of the
+ * regular ones, then of the interposed ones; afterCompletion of the interposed ones, then of
+ * the regular ones. A synchronization registered while the callbacks run is called too (lists
+ * are walked by index because they may grow).
+ */
+final class Synchronizations {
+    private static final Logger log = LoggerFactory.getLogger(Synchronizations.class);
+
+    private Synchronizations() {}
+
+    /** Runs every beforeCompletion; the first that throws marks the transaction rollback-only. */
+    static void beforeCompletion(TransactionImpl tx) {
+        if (!callBefore(tx, tx.synchronizations())) {
+            return;
+        }
+        callBefore(tx, tx.interposedSynchronizations());
+    }
+
+    private static boolean callBefore(TransactionImpl tx, List<Synchronization> synchronizations) {
+        for (int i = 0; i < synchronizations.size(); i++) {
+            try {
+                synchronizations.get(i).beforeCompletion();
+            } catch (RuntimeException e) {
+                log.warn("beforeCompletion of {} threw; rolling back {}", synchronizations.get(i), tx.transactionId(), e);
+                tx.markRollbackOnly(e);
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Runs every afterCompletion with the final status; an exception is logged and ignored. */
+    static void afterCompletion(TransactionImpl tx, int status) {
+        callAfter(tx, tx.interposedSynchronizations(), status);
+        callAfter(tx, tx.synchronizations(), status);
+    }
+
+    private static void callAfter(TransactionImpl tx, List<Synchronization> synchronizations, int status) {
+        for (int i = 0; i < synchronizations.size(); i++) {
+            try {
+                synchronizations.get(i).afterCompletion(status);
+            } catch (RuntimeException e) {
+                log.warn("afterCompletion of {} threw after {} completed; ignored", synchronizations.get(i),
+                        tx.transactionId(), e);
+            }
+        }
+    }
+}

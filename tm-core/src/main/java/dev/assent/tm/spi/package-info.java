@@ -1,0 +1,2 @@
+/** What integrators implement or observe: named resources and transaction listeners. */
+package dev.assent.tm.spi;

@@ -100,18 +100,25 @@ public final class Assent {
                 throw new IllegalArgumentException("defaultTimeout must be positive, got " + defaultTimeout);
             }
             if (defaultTimeout.toSeconds() > Integer.MAX_VALUE || defaultTimeout.toSeconds() < 1) {
-                throw new IllegalArgumentException(
-                        "defaultTimeout must be between 1 second and " + Integer.MAX_VALUE + " seconds, got "
-                                + defaultTimeout);
+                throw new IllegalArgumentException("defaultTimeout must be between 1 second and " + Integer.MAX_VALUE
+                        + " seconds, got " + defaultTimeout);
             }
             if (parallelism < 1 || parallelism > 1024) {
                 throw new IllegalArgumentException("parallelCompletion takes 1 to 1024 threads, got " + parallelism);
             }
             if (timeoutCheckInterval.isNegative() || timeoutCheckInterval.isZero()) {
-                throw new IllegalArgumentException("timeoutCheckInterval must be positive, got " + timeoutCheckInterval);
+                throw new IllegalArgumentException(
+                        "timeoutCheckInterval must be positive, got " + timeoutCheckInterval);
             }
-            AssentConfig config = new AssentConfig(nodeId, logDirectory, inMemoryLog, defaultTimeout, parallelism,
-                    timeoutCheckInterval, clock, listeners);
+            AssentConfig config = new AssentConfig(
+                    nodeId,
+                    logDirectory,
+                    inMemoryLog,
+                    defaultTimeout,
+                    parallelism,
+                    timeoutCheckInterval,
+                    clock,
+                    listeners);
             return new AssentTransactionManager(config);
         }
     }

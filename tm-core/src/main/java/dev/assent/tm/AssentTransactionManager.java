@@ -42,8 +42,14 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         this.config = config;
         this.transactionLog = openLog(config);
         XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
-        this.coordinator = new Coordinator(transactionLog, new Listeners(config.listeners()), xids, config.clock(),
-                association, config.parallelism(), config.timeoutCheckInterval());
+        this.coordinator = new Coordinator(
+                transactionLog,
+                new Listeners(config.listeners()),
+                xids,
+                config.clock(),
+                association,
+                config.parallelism(),
+                config.timeoutCheckInterval());
         this.userTransaction = new AssentUserTransaction(this);
         this.synchronizationRegistry = new AssentSynchronizationRegistry(association);
     }
@@ -170,8 +176,8 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         }
         if (!(transaction instanceof TransactionImpl tx)
                 || coordinator.inFlight().get(tx.transactionId()) != tx) {
-            throw new InvalidTransactionException("cannot resume " + transaction
-                    + ": it is not a live transaction of this transaction manager");
+            throw new InvalidTransactionException(
+                    "cannot resume " + transaction + ": it is not a live transaction of this transaction manager");
         }
         association.associate(tx);
     }

@@ -29,7 +29,9 @@ final class CommitPhase {
         } catch (XAException e) {
             XaOutcomes.Completion completion = XaOutcomes.commitTwoPhaseFailure(e);
             if (completion == XaOutcomes.Completion.COMMITTED) {
-                log.warn("commit of {} answered {}: the branch was already committed", branch,
+                log.warn(
+                        "commit of {} answered {}: the branch was already committed",
+                        branch,
                         XaCode.nameOf(e.errorCode));
             }
             branch.recordCompletion(completion, e);

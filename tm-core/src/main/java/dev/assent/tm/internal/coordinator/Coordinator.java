@@ -90,7 +90,8 @@ public final class Coordinator implements AutoCloseable {
     public TransactionImpl begin(int timeoutSeconds) {
         AssentXid id = xids.newGlobalXid();
         long deadline = clock.millis() + timeoutSeconds * 1000L;
-        TransactionImpl tx = new TransactionImpl(id, transactionNumbers.incrementAndGet(), this, deadline, timeoutSeconds);
+        TransactionImpl tx =
+                new TransactionImpl(id, transactionNumbers.incrementAndGet(), this, deadline, timeoutSeconds);
         inFlight.put(id, tx);
         reaper.track(tx);
         listener.begun(id);
@@ -128,15 +129,19 @@ public final class Coordinator implements AutoCloseable {
             TxState current = tx.state();
             if (current == TxState.MARKED_ROLLBACK) {
                 if (tx.transition(TxState.MARKED_ROLLBACK, TxState.ROLLING_BACK)) {
-                    throw rolledBack(tx, List.copyOf(tx.branches()),
+                    throw rolledBack(
+                            tx,
+                            List.copyOf(tx.branches()),
                             "transaction " + tx.transactionId() + " was marked rollback-only");
                 }
             } else if (tx.timedOut() && (current == TxState.ROLLING_BACK || current == TxState.ROLLED_BACK)) {
                 tx.awaitCompletion();
-                throw withCause(new RollbackException("transaction " + tx.transactionId()
-                        + " timed out and was rolled back"), tx.rollbackReason());
+                throw withCause(
+                        new RollbackException("transaction " + tx.transactionId() + " timed out and was rolled back"),
+                        tx.rollbackReason());
             } else if (current != TxState.ACTIVE) {
-                throw new IllegalStateException("cannot commit transaction " + tx.transactionId() + ": it is " + current);
+                throw new IllegalStateException(
+                        "cannot commit transaction " + tx.transactionId() + ": it is " + current);
             }
         }
     }
@@ -162,8 +167,10 @@ public final class Coordinator implements AutoCloseable {
                 tx.moveTo(TxState.ROLLED_BACK);
                 listener.decided(tx.transactionId(), false);
                 finish(tx, Status.STATUS_ROLLEDBACK);
-                throw withCause(new RollbackException("the resource rolled back " + only + " at one-phase commit ("
-                        + XaCode.nameOf(only.failure().errorCode) + ")"), only.failure());
+                throw withCause(
+                        new RollbackException("the resource rolled back " + only + " at one-phase commit ("
+                                + XaCode.nameOf(only.failure().errorCode) + ")"),
+                        only.failure());
             }
             case HEURISTIC_ROLLED_BACK -> {
                 Verdict verdict = new Verdict(true, branches);
@@ -267,17 +274,21 @@ public final class Coordinator implements AutoCloseable {
     private RollbackException rolledBackUnlogged(TransactionImpl tx, List<Branch> branches, LogException cause) {
         rollbackBranches(tx, branches);
         finish(tx, Status.STATUS_ROLLEDBACK);
-        return withCause(new RollbackException("the commit decision of " + tx.transactionId()
-                + " could not be written to the transaction log, so it was rolled back: " + cause.getMessage()), cause);
+        return withCause(
+                new RollbackException("the commit decision of " + tx.transactionId()
+                        + " could not be written to the transaction log, so it was rolled back: " + cause.getMessage()),
+                cause);
     }
 
     private SystemException outcomeUnknown(TransactionImpl tx, LogException cause) {
         // The branches stay prepared: recovery reads the log and finishes them either way.
         listener.owedToRecovery(tx.transactionId(), null, null);
         finish(tx, Status.STATUS_UNKNOWN);
-        return withCause(new SystemException("the commit decision of " + tx.transactionId()
-                + " may or may not be durable (" + cause.getMessage()
-                + "); its branches stay prepared and recovery will finish them"), cause);
+        return withCause(
+                new SystemException("the commit decision of " + tx.transactionId()
+                        + " may or may not be durable (" + cause.getMessage()
+                        + "); its branches stay prepared and recovery will finish them"),
+                cause);
     }
 
     /** Transaction.rollback() by the application. */
@@ -297,8 +308,8 @@ public final class Coordinator implements AutoCloseable {
                 tx.awaitCompletion(); // the reaper rolled it back already: that is what was asked
                 return;
             } else {
-                throw new IllegalStateException("cannot roll back transaction " + tx.transactionId() + ": it is "
-                        + current);
+                throw new IllegalStateException(
+                        "cannot roll back transaction " + tx.transactionId() + ": it is " + current);
             }
         }
     }
@@ -395,8 +406,11 @@ public final class Coordinator implements AutoCloseable {
                 enlistment.resource().end(enlistment.branch().xid(), flag);
             } catch (XAException e) {
                 if (flag == XAResource.TMSUCCESS) {
-                    log.warn("end(TMSUCCESS) of {} failed with {} ({}); rolling back", enlistment.branch(),
-                            XaCode.nameOf(e.errorCode), XaOutcomes.endFailure(e));
+                    log.warn(
+                            "end(TMSUCCESS) of {} failed with {} ({}); rolling back",
+                            enlistment.branch(),
+                            XaCode.nameOf(e.errorCode),
+                            XaOutcomes.endFailure(e));
                     tx.markRollbackOnly(e);
                 } else {
                     log.debug("end(TMFAIL) of {} answered {}", enlistment.branch(), XaCode.nameOf(e.errorCode));
@@ -412,8 +426,11 @@ public final class Coordinator implements AutoCloseable {
             try {
                 branch.resource().forget(branch.xid());
             } catch (XAException e) {
-                log.warn("forget of {} failed with {}; the resource keeps a heuristic record that agrees with"
-                        + " the outcome", branch, XaCode.nameOf(e.errorCode));
+                log.warn(
+                        "forget of {} failed with {}; the resource keeps a heuristic record that agrees with"
+                                + " the outcome",
+                        branch,
+                        XaCode.nameOf(e.errorCode));
             } catch (RuntimeException e) {
                 log.warn("forget of {} failed", branch, e);
             }
@@ -424,18 +441,27 @@ public final class Coordinator implements AutoCloseable {
         for (Branch branch : verdict.disagreeing()) {
             XAException failure = branch.failure();
             int code = failure == null ? XAException.XA_HEURHAZ : failure.errorCode;
-            log.error("heuristic outcome: {} of {} ended {} ({}) although the coordinator decided to {}",
-                    branch, tx.transactionId(), branch.completion(), XaCode.nameOf(code),
+            log.error(
+                    "heuristic outcome: {} of {} ended {} ({}) although the coordinator decided to {}",
+                    branch,
+                    tx.transactionId(),
+                    branch.completion(),
+                    XaCode.nameOf(code),
                     decidedCommit ? "commit" : "roll back");
             listener.heuristic(branch.xid(), branch.resourceManagerName(), failure);
-            appendLazily(new LogRecord.Heuristic(tx.transactionId(),
-                    new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()), code, decidedCommit));
+            appendLazily(new LogRecord.Heuristic(
+                    tx.transactionId(),
+                    new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()),
+                    code,
+                    decidedCommit));
         }
     }
 
     private void reportOwed(Verdict verdict) {
         for (Branch branch : verdict.owed()) {
-            log.warn("{} could not be finished now ({}); recovery will finish it", branch,
+            log.warn(
+                    "{} could not be finished now ({}); recovery will finish it",
+                    branch,
                     branch.failure() == null ? "no answer" : XaCode.nameOf(branch.failure().errorCode));
             listener.owedToRecovery(branch.xid(), branch.resourceManagerName(), branch.failure());
         }
@@ -446,7 +472,9 @@ public final class Coordinator implements AutoCloseable {
             transactionLog.append(record);
         } catch (LogException e) {
             // Not a commit point: recovery re-derives what this record would have said.
-            log.warn("could not append {} to the transaction log: {}", record.getClass().getSimpleName(),
+            log.warn(
+                    "could not append {} to the transaction log: {}",
+                    record.getClass().getSimpleName(),
                     e.getMessage());
         }
     }

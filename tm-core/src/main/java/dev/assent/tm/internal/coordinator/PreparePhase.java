@@ -46,10 +46,12 @@ final class PreparePhase {
             vote = XaOutcomes.prepareFailure(failure);
         }
         branch.recordVote(vote, failure);
-        listener.prepared(branch.xid(), switch (vote) {
-            case YES -> TransactionListener.Vote.YES;
-            case READ_ONLY -> TransactionListener.Vote.READ_ONLY;
-            case NO, NO_ALREADY_ROLLED_BACK -> TransactionListener.Vote.NO;
-        });
+        listener.prepared(
+                branch.xid(),
+                switch (vote) {
+                    case YES -> TransactionListener.Vote.YES;
+                    case READ_ONLY -> TransactionListener.Vote.READ_ONLY;
+                    case NO, NO_ALREADY_ROLLED_BACK -> TransactionListener.Vote.NO;
+                });
     }
 }

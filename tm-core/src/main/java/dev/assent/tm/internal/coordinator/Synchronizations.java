@@ -30,7 +30,11 @@ final class Synchronizations {
             try {
                 synchronizations.get(i).beforeCompletion();
             } catch (RuntimeException e) {
-                log.warn("beforeCompletion of {} threw; rolling back {}", synchronizations.get(i), tx.transactionId(), e);
+                log.warn(
+                        "beforeCompletion of {} threw; rolling back {}",
+                        synchronizations.get(i),
+                        tx.transactionId(),
+                        e);
                 tx.markRollbackOnly(e);
                 return false;
             }
@@ -49,8 +53,11 @@ final class Synchronizations {
             try {
                 synchronizations.get(i).afterCompletion(status);
             } catch (RuntimeException e) {
-                log.warn("afterCompletion of {} threw after {} completed; ignored", synchronizations.get(i),
-                        tx.transactionId(), e);
+                log.warn(
+                        "afterCompletion of {} threw after {} completed; ignored",
+                        synchronizations.get(i),
+                        tx.transactionId(),
+                        e);
             }
         }
     }

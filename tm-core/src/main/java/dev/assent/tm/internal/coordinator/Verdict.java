@@ -27,16 +27,15 @@ final class Verdict {
                     agreeingHeuristically.add(branch);
                     anyAsDecided = true;
                 }
-                case HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, HEURISTIC_MIXED, HEURISTIC_HAZARD -> disagreeing.add(
-                        branch);
+                case HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, HEURISTIC_MIXED, HEURISTIC_HAZARD ->
+                    disagreeing.add(branch);
                 case OWED -> owed.add(branch);
             }
         }
     }
 
     private boolean asDecided(Branch branch) {
-        return (branch.completion() == XaOutcomes.Completion.COMMITTED)
-                == decidedCommit;
+        return (branch.completion() == XaOutcomes.Completion.COMMITTED) == decidedCommit;
     }
 
     /** Branches whose resource manager decided otherwise, or cannot say what it did. */
@@ -61,8 +60,7 @@ final class Verdict {
     /** For a commit decision: every branch that finished was rolled back by its resource manager. */
     boolean allRolledBackHeuristically() {
         return !anyAsDecided
-                && disagreeing.stream()
-                        .allMatch(b -> b.completion() == XaOutcomes.Completion.HEURISTIC_ROLLED_BACK);
+                && disagreeing.stream().allMatch(b -> b.completion() == XaOutcomes.Completion.HEURISTIC_ROLLED_BACK);
     }
 
     HeuristicMixedException mixed(String message) {
@@ -93,7 +91,9 @@ final class Verdict {
             Branch branch = disagreeing.get(i);
             text.append(i == 0 ? "" : ", ").append(branch).append(' ').append(branch.completion());
             if (branch.failure() != null) {
-                text.append(" (").append(XaCode.nameOf(branch.failure().errorCode)).append(')');
+                text.append(" (")
+                        .append(XaCode.nameOf(branch.failure().errorCode))
+                        .append(')');
             }
         }
         return text.toString();

@@ -8,10 +8,7 @@ import java.util.List;
  * back by later versions, so a code is never reused or renumbered (STYLE.md rule 2).
  */
 public sealed interface LogRecord
-        permits LogRecord.CommitDecision,
-                LogRecord.Completed,
-                LogRecord.Heuristic,
-                LogRecord.HeuristicForgotten {
+        permits LogRecord.CommitDecision, LogRecord.Completed, LogRecord.Heuristic, LogRecord.HeuristicForgotten {
 
     int TYPE_COMMIT_DECISION = 1;
     int TYPE_COMPLETED = 2;

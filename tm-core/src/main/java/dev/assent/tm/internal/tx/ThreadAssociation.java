@@ -1,6 +1,5 @@
 package dev.assent.tm.internal.tx;
 
-
 /**
  * Which transaction each thread works in, and the timeout its next begin() will use. The
  * thread-locals belong to one transaction manager (never static), so two managers in one JVM

@@ -95,8 +95,8 @@ public final class TransactionImpl implements Transaction {
     public void moveTo(TxState to) {
         TxState from = state.get();
         if (!transition(from, to)) {
-            throw new IllegalStateException("transaction " + transactionId + " changed state concurrently from "
-                    + from + " to " + state.get() + " while moving to " + to);
+            throw new IllegalStateException("transaction " + transactionId + " changed state concurrently from " + from
+                    + " to " + state.get() + " while moving to " + to);
         }
     }
 
@@ -138,9 +138,7 @@ public final class TransactionImpl implements Transaction {
             } else if (current == TxState.SYNCHRONIZING) {
                 marked = TxState.SYNCHRONIZING_MARKED;
             } else {
-                return current.isMarkedRollback()
-                        || current == TxState.ROLLING_BACK
-                        || current == TxState.ROLLED_BACK;
+                return current.isMarkedRollback() || current == TxState.ROLLING_BACK || current == TxState.ROLLED_BACK;
             }
             if (rollbackReason == null) {
                 rollbackReason = reason;
@@ -193,8 +191,8 @@ public final class TransactionImpl implements Transaction {
     @Override
     public void setRollbackOnly() {
         if (!markRollbackOnly(new IllegalStateException("the application called setRollbackOnly()"))) {
-            throw new IllegalStateException(
-                    "transaction " + transactionId + " is " + state.get() + " and can no longer be marked rollback-only");
+            throw new IllegalStateException("transaction " + transactionId + " is " + state.get()
+                    + " and can no longer be marked rollback-only");
         }
     }
 
@@ -215,8 +213,8 @@ public final class TransactionImpl implements Transaction {
         Objects.requireNonNull(synchronization, "synchronization");
         TxState current = state.get();
         if (!current.acceptsWork() && !current.isMarkedRollback()) {
-            throw new IllegalStateException("cannot register a synchronization: transaction " + transactionId
-                    + " is " + current);
+            throw new IllegalStateException(
+                    "cannot register a synchronization: transaction " + transactionId + " is " + current);
         }
         interposedSynchronizations.add(synchronization);
     }
@@ -259,7 +257,8 @@ public final class TransactionImpl implements Transaction {
         }
         TxState current = state.get();
         if (!current.acceptsWork() && !current.isMarkedRollback()) {
-            throw new IllegalStateException("cannot delist a resource: transaction " + transactionId + " is " + current);
+            throw new IllegalStateException(
+                    "cannot delist a resource: transaction " + transactionId + " is " + current);
         }
         Enlistment enlistment = enlistmentOf(resource);
         if (enlistment == null) {
@@ -278,8 +277,12 @@ public final class TransactionImpl implements Transaction {
             resource.end(enlistment.branch().xid(), flag);
         } catch (XAException e) {
             XaOutcomes.Association meaning = XaOutcomes.endFailure(e);
-            log.warn("end({}) of {} failed with {}: transaction marked rollback-only ({})",
-                    flagName(flag), enlistment.branch(), XaCode.nameOf(e.errorCode), meaning);
+            log.warn(
+                    "end({}) of {} failed with {}: transaction marked rollback-only ({})",
+                    flagName(flag),
+                    enlistment.branch(),
+                    XaCode.nameOf(e.errorCode),
+                    meaning);
             markRollbackOnly(e);
             return false;
         }
@@ -364,8 +367,10 @@ public final class TransactionImpl implements Transaction {
             coordinator.listener().enlisted(branch.xid(), branch.resourceManagerName());
             return;
         }
-        throw systemException("the resource manager refused " + MAX_BRANCH_QUALIFIER_ATTEMPTS
-                + " fresh branch qualifiers as duplicates (XAER_DUPID)", lastDuplicate);
+        throw systemException(
+                "the resource manager refused " + MAX_BRANCH_QUALIFIER_ATTEMPTS
+                        + " fresh branch qualifiers as duplicates (XAER_DUPID)",
+                lastDuplicate);
     }
 
     private void passTimeout(XAResource resource) {
@@ -399,8 +404,8 @@ public final class TransactionImpl implements Transaction {
             rollback.initCause(e);
             throw rollback;
         }
-        return systemException("start(" + flagName(flag) + ") of " + branch + " failed with "
-                + XaCode.nameOf(e.errorCode), e);
+        return systemException(
+                "start(" + flagName(flag) + ") of " + branch + " failed with " + XaCode.nameOf(e.errorCode), e);
     }
 
     private void requireAcceptsWork(String action) throws RollbackException {

@@ -51,14 +51,14 @@ public final class XidFactory {
         for (int i = 0; i < nodeId.length(); i++) {
             char c = nodeId.charAt(i);
             if (c < 0x21 || c > 0x7e) {
-                throw new IllegalArgumentException("nodeId '" + nodeId
-                        + "' must be printable ASCII without spaces; character " + i + " is not");
+                throw new IllegalArgumentException(
+                        "nodeId '" + nodeId + "' must be printable ASCII without spaces; character " + i + " is not");
             }
         }
         byte[] bytes = nodeId.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length > MAX_NODE_ID_BYTES) {
-            throw new IllegalArgumentException("nodeId '" + nodeId + "' is " + bytes.length
-                    + " bytes; at most " + MAX_NODE_ID_BYTES + " fit in an Xid");
+            throw new IllegalArgumentException("nodeId '" + nodeId + "' is " + bytes.length + " bytes; at most "
+                    + MAX_NODE_ID_BYTES + " fit in an Xid");
         }
         return bytes;
     }
@@ -77,7 +77,8 @@ public final class XidFactory {
 
     /** The Xid of branch number {@code branchNumber} of a transaction. */
     public static AssentXid branchXid(AssentXid global, int branchNumber) {
-        return global.withBranchQualifier(ByteBuffer.allocate(4).putInt(branchNumber).array());
+        return global.withBranchQualifier(
+                ByteBuffer.allocate(4).putInt(branchNumber).array());
     }
 
     /** True when {@code xid} was made by this node (any run). */

@@ -1,0 +1,178 @@
+package dev.assent.samples.transfer;
+
+import jakarta.transaction.RollbackException;
+import jakarta.transaction.TransactionManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.XAConnection;
+
+/**
+ * Runs the transfers: each thread holds one XA connection per bank and moves money from an
+ * account in one bank to an account in the other, one XA transaction per transfer. A transfer
+ * whose source lacks the funds is rolled back on both sides.
+ */
+final class TransferWorkload {
+    /** One in this many transfers asks for more than any account can hold, to show rollbacks. */
+    private static final int OVERDRAFT_EVERY = 20;
+
+    private final TransactionManager tm;
+    private final Bank bankA;
+    private final Bank bankB;
+    private final TransferOptions options;
+    private final AtomicInteger started = new AtomicInteger();
+    private final AtomicInteger committed = new AtomicInteger();
+    private final AtomicInteger insufficientFunds = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+
+    TransferWorkload(TransactionManager tm, Bank bankA, Bank bankB, TransferOptions options) {
+        this.tm = tm;
+        this.bankA = bankA;
+        this.bankB = bankB;
+        this.options = options;
+    }
+
+    int finished() {
+        return committed.get() + insufficientFunds.get() + failed.get();
+    }
+
+    int committed() {
+        return committed.get();
+    }
+
+    int insufficientFunds() {
+        return insufficientFunds.get();
+    }
+
+    int failed() {
+        return failed.get();
+    }
+
+    /** Runs every transfer and returns the latencies in nanoseconds, sorted. */
+    long[] run() throws InterruptedException {
+        List<Worker> workers = new ArrayList<>();
+        for (int i = 0; i < options.threads(); i++) {
+            workers.add(new Worker(new SplittableRandom(42L + i)));
+        }
+        List<Thread> threads = new ArrayList<>();
+        for (Worker worker : workers) {
+            Thread thread = new Thread(worker, "transfer-" + threads.size());
+            threads.add(thread);
+            thread.start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        long[] all = workers.stream()
+                .flatMapToLong(w -> Arrays.stream(w.latencies, 0, w.count))
+                .toArray();
+        Arrays.sort(all);
+        for (Worker worker : workers) {
+            if (worker.error != null) {
+                throw new IllegalStateException("a transfer thread failed: " + worker.error, worker.error);
+            }
+        }
+        return all;
+    }
+
+    private final class Worker implements Runnable {
+        private final SplittableRandom random;
+        private final long[] latencies = new long[options.transfers()];
+        private int count;
+        private Exception error;
+
+        Worker(SplittableRandom random) {
+            this.random = random;
+        }
+
+        @Override
+        public void run() {
+            XAConnection xaA = null;
+            XAConnection xaB = null;
+            try {
+                xaA = bankA.openXaConnection();
+                xaB = bankB.openXaConnection();
+                Connection a = xaA.getConnection();
+                Connection b = xaB.getConnection();
+                while (started.getAndIncrement() < options.transfers()) {
+                    long begin = System.nanoTime();
+                    transferOnce(xaA, a, xaB, b);
+                    latencies[count++] = System.nanoTime() - begin;
+                }
+            } catch (Exception e) {
+                error = e;
+            } finally {
+                closeQuietly(xaA);
+                closeQuietly(xaB);
+            }
+        }
+
+        private void transferOnce(XAConnection xaA, Connection a, XAConnection xaB, Connection b) throws Exception {
+            boolean fromA = random.nextBoolean();
+            int fromAccount = random.nextInt(options.accounts());
+            int toAccount = random.nextInt(options.accounts());
+            long amount = random.nextInt(OVERDRAFT_EVERY) == 0
+                    ? options.initialBalance() * options.accounts() * 4L
+                    : 1 + random.nextLong(Math.max(1, options.initialBalance() / 10));
+            tm.begin();
+            try {
+                tm.getTransaction().enlistResource(xaA.getXAResource());
+                tm.getTransaction().enlistResource(xaB.getXAResource());
+                boolean debited = debit(fromA ? a : b, fromAccount, amount);
+                if (!debited) {
+                    tm.rollback();
+                    insufficientFunds.incrementAndGet();
+                    return;
+                }
+                credit(fromA ? b : a, toAccount, amount);
+            } catch (SQLException | RuntimeException e) {
+                tm.rollback();
+                failed.incrementAndGet();
+                return;
+            }
+            try {
+                tm.commit();
+                committed.incrementAndGet();
+            } catch (RollbackException e) {
+                failed.incrementAndGet();
+            }
+        }
+    }
+
+    private static boolean debit(Connection connection, int account, long amount) throws SQLException {
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE account SET balance = balance - ? WHERE id = ? AND balance >= ?")) {
+            update.setLong(1, amount);
+            update.setInt(2, account);
+            update.setLong(3, amount);
+            return update.executeUpdate() == 1;
+        }
+    }
+
+    private static void credit(Connection connection, int account, long amount) throws SQLException {
+        try (PreparedStatement update =
+                connection.prepareStatement("UPDATE account SET balance = balance + ? WHERE id = ?")) {
+            update.setLong(1, amount);
+            update.setInt(2, account);
+            if (update.executeUpdate() != 1) {
+                throw new SQLException("no account " + account + " to credit");
+            }
+        }
+    }
+
+    private static void closeQuietly(XAConnection connection) {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing after the run: nothing left to protect.
+        }
+    }
+}

@@ -6,8 +6,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
+import javax.transaction.xa.XAResource;
 
 /**
  * The entry point: {@code Assent.configure().nodeId("node-a").build()} returns a running
@@ -31,6 +35,9 @@ public final class Assent {
         private Duration timeoutCheckInterval = Duration.ofMillis(100);
         private Clock clock = Clock.systemUTC();
         private final List<TransactionListener> listeners = new ArrayList<>();
+        private Duration recoveryInterval = Duration.ofSeconds(30);
+        private Duration orphanGracePeriod = Duration.ofSeconds(60);
+        private final Map<String, Supplier<XAResource>> recoveryResources = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -89,6 +96,30 @@ public final class Assent {
             return this;
         }
 
+        /** Time between background recovery scans; default 30 s; zero scans only on demand. */
+        public Builder recoveryInterval(Duration interval) {
+            this.recoveryInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * How long recovery leaves a prepared branch of this run alone when no transaction is in
+         * flight for it and no commit decision names it; default 60 s. Branches of earlier runs
+         * (the process died) are rolled back at the first scan without waiting.
+         */
+        public Builder orphanGracePeriod(Duration grace) {
+            this.orphanGracePeriod = Objects.requireNonNull(grace, "grace");
+            return this;
+        }
+
+        /** Registers a resource manager for recovery before the first scan (see addRecoveryResource). */
+        public Builder recoveryResource(String name, Supplier<XAResource> supplier) {
+            if (recoveryResources.putIfAbsent(name, Objects.requireNonNull(supplier, "supplier")) != null) {
+                throw new IllegalArgumentException("a recovery resource named '" + name + "' is already registered");
+            }
+            return this;
+        }
+
         /**
          * Validates the settings and starts the transaction manager.
          *
@@ -110,6 +141,9 @@ public final class Assent {
                 throw new IllegalArgumentException(
                         "timeoutCheckInterval must be positive, got " + timeoutCheckInterval);
             }
+            if (recoveryInterval.isNegative() || orphanGracePeriod.isNegative()) {
+                throw new IllegalArgumentException("recoveryInterval and orphanGracePeriod cannot be negative");
+            }
             AssentConfig config = new AssentConfig(
                     nodeId,
                     logDirectory,
@@ -118,7 +152,10 @@ public final class Assent {
                     parallelism,
                     timeoutCheckInterval,
                     clock,
-                    listeners);
+                    listeners,
+                    recoveryInterval,
+                    orphanGracePeriod,
+                    recoveryResources);
             return new AssentTransactionManager(config);
         }
     }

@@ -4,7 +4,12 @@ import dev.assent.tm.spi.TransactionListener;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.transaction.xa.XAResource;
 
 /**
  * The validated, immutable configuration of one transaction manager. Built by
@@ -18,6 +23,10 @@ import java.util.List;
  * @param timeoutCheckInterval how often the reaper looks for expired transactions
  * @param clock the time source of timeouts
  * @param listeners observers of every transaction
+ * @param recoveryInterval time between background recovery scans; zero for on demand only
+ * @param orphanGracePeriod how long a branch of this run without a transaction in flight or a
+ *     commit decision is left alone before recovery rolls it back
+ * @param recoveryResources resource managers registered for recovery from the start
  */
 public record AssentConfig(
         String nodeId,
@@ -27,9 +36,13 @@ public record AssentConfig(
         int parallelism,
         Duration timeoutCheckInterval,
         Clock clock,
-        List<TransactionListener> listeners) {
+        List<TransactionListener> listeners,
+        Duration recoveryInterval,
+        Duration orphanGracePeriod,
+        Map<String, Supplier<XAResource>> recoveryResources) {
 
     public AssentConfig {
         listeners = List.copyOf(listeners);
+        recoveryResources = Collections.unmodifiableMap(new LinkedHashMap<>(recoveryResources));
     }
 }

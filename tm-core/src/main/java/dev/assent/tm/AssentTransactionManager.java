@@ -4,6 +4,9 @@ import dev.assent.tm.internal.coordinator.Coordinator;
 import dev.assent.tm.internal.coordinator.Listeners;
 import dev.assent.tm.internal.log.InMemoryTransactionLog;
 import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.recovery.RecoveryLedger;
+import dev.assent.tm.internal.recovery.RecoveryManager;
+import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.ThreadAssociation;
 import dev.assent.tm.internal.tx.TransactionImpl;
 import dev.assent.tm.internal.tx.XidFactory;
@@ -18,7 +21,14 @@ import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
 
 /**
  * A Jakarta Transactions 2.0 transaction manager coordinating XA resources with two-phase
@@ -34,6 +44,7 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     private final TransactionLog transactionLog;
     private final ThreadAssociation association = new ThreadAssociation();
     private final Coordinator coordinator;
+    private final RecoveryManager recovery;
     private final UserTransaction userTransaction;
     private final TransactionSynchronizationRegistry synchronizationRegistry;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -42,16 +53,34 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         this.config = config;
         this.transactionLog = openLog(config);
         XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
+        Listeners listeners = new Listeners(config.listeners());
+        RecoveryLedger ledger = new RecoveryLedger();
+        transactionLog.replay(ledger::replay);
+        Map<AssentXid, TransactionImpl> inFlight = new ConcurrentHashMap<>();
+        this.recovery = new RecoveryManager(
+                ledger,
+                transactionLog,
+                xids,
+                inFlight::containsKey,
+                config.clock(),
+                config.orphanGracePeriod(),
+                listeners);
         this.coordinator = new Coordinator(
                 transactionLog,
-                new Listeners(config.listeners()),
+                ledger,
+                recovery::nameOf,
+                listeners,
                 xids,
                 config.clock(),
                 association,
+                inFlight,
                 config.parallelism(),
                 config.timeoutCheckInterval());
         this.userTransaction = new AssentUserTransaction(this);
         this.synchronizationRegistry = new AssentSynchronizationRegistry(association);
+        config.recoveryResources().forEach(recovery::addResource);
+        recovery.scan();
+        recovery.scheduleEvery(config.recoveryInterval());
     }
 
     private static TransactionLog openLog(AssentConfig config) {
@@ -75,6 +104,44 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     /** The TransactionSynchronizationRegistry of this manager, for frameworks (JPA, CDI). */
     public TransactionSynchronizationRegistry synchronizationRegistry() {
         return synchronizationRegistry;
+    }
+
+    /**
+     * Registers a resource manager that recovery must be able to reach after a crash. The name is
+     * the one its branches are logged under ({@link dev.assent.tm.spi.NamedXAResource}); the
+     * supplier is called at each scan and may open a new connection each time. A scan of the new
+     * resource starts at once in the background, so branches a crashed run left prepared there are
+     * resolved without waiting for the next period.
+     *
+     * @throws IllegalArgumentException when the name is blank or already registered
+     */
+    public void addRecoveryResource(String name, Supplier<XAResource> supplier) {
+        recovery.addResource(name, Objects.requireNonNull(supplier, "supplier"));
+    }
+
+    /**
+     * Runs one recovery scan now, synchronously, over every registered resource: commits the
+     * branches of logged commit decisions, rolls back this node's orphans, leaves everything else
+     * alone. Idempotent: a second scan right after finds nothing to do.
+     */
+    public RecoveryReport recover() {
+        return recovery.scan();
+    }
+
+    /** Heuristic outcomes waiting for an operator, oldest first. */
+    public List<HeuristicOutcome> heuristics() {
+        return recover().heuristics();
+    }
+
+    /**
+     * Acknowledges a heuristic outcome: the resource manager is told to forget it and the record
+     * leaves the log.
+     *
+     * @return false when no heuristic outcome is recorded for that branch
+     * @throws IllegalStateException when the resource manager cannot be reached or refuses
+     */
+    public boolean forgetHeuristic(Xid branch) {
+        return recovery.forgetHeuristic(branch);
     }
 
     /** Transactions begun and not yet completed (including those whose thread forgot them). */
@@ -201,6 +268,7 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     public void close() {
         if (closed.compareAndSet(false, true)) {
             try {
+                recovery.close();
                 coordinator.close();
             } finally {
                 transactionLog.close();

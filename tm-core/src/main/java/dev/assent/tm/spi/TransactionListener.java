@@ -1,5 +1,6 @@
 package dev.assent.tm.spi;
 
+import dev.assent.tm.RecoveryReport;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.Xid;
 
@@ -39,6 +40,9 @@ public interface TransactionListener {
 
     /** The timeout reaper rolled a transaction back. */
     default void timedOut(Xid transactionId) {}
+
+    /** A recovery scan finished. */
+    default void recovered(RecoveryReport report) {}
 
     /** The log made records durable; {@code records} committers shared one force. */
     default void logForced(int records, long nanos) {}

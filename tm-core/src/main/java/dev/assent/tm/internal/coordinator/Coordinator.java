@@ -3,6 +3,7 @@ package dev.assent.tm.internal.coordinator;
 import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.recovery.RecoveryLedger;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.Branch;
 import dev.assent.tm.internal.tx.Enlistment;
@@ -21,8 +22,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import org.slf4j.Logger;
@@ -37,6 +38,8 @@ public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
     private final TransactionLog transactionLog;
+    private final RecoveryLedger ledger;
+    private final Function<XAResource, String> resourceManagerNames;
     private final TransactionListener listener;
     private final XidFactory xids;
     private final Clock clock;
@@ -46,22 +49,28 @@ public final class Coordinator implements AutoCloseable {
     private final CommitPhase commitPhase;
     private final RollbackPhase rollbackPhase;
     private final TimeoutReaper reaper;
-    private final Map<AssentXid, TransactionImpl> inFlight = new ConcurrentHashMap<>();
+    private final Map<AssentXid, TransactionImpl> inFlight;
     private final AtomicLong transactionNumbers = new AtomicLong();
 
     public Coordinator(
             TransactionLog transactionLog,
+            RecoveryLedger ledger,
+            Function<XAResource, String> resourceManagerNames,
             TransactionListener listener,
             XidFactory xids,
             Clock clock,
             ThreadAssociation association,
+            Map<AssentXid, TransactionImpl> inFlight,
             int parallelism,
             Duration timeoutCheckInterval) {
         this.transactionLog = transactionLog;
+        this.ledger = ledger;
+        this.resourceManagerNames = resourceManagerNames;
         this.listener = listener;
         this.xids = xids;
         this.clock = clock;
         this.association = association;
+        this.inFlight = inFlight;
         this.runner = new PhaseRunner(parallelism);
         this.preparePhase = new PreparePhase(runner, listener);
         this.commitPhase = new CommitPhase(runner);
@@ -71,6 +80,11 @@ public final class Coordinator implements AutoCloseable {
 
     public TransactionListener listener() {
         return listener;
+    }
+
+    /** The registered recovery name of an unnamed resource's manager (isSameRM), or null. */
+    public String resourceManagerNameOf(XAResource resource) {
+        return resourceManagerNames.apply(resource);
     }
 
     public long nowMillis() {
@@ -215,7 +229,9 @@ public final class Coordinator implements AutoCloseable {
         forgetAgreeing(verdict);
         recordHeuristics(tx, verdict, true);
         reportOwed(verdict);
-        if (verdict.owed().isEmpty() && yes.size() > 1) {
+        if (!verdict.owed().isEmpty()) {
+            handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
+        } else if (yes.size() > 1) {
             appendLazily(new LogRecord.Completed(tx.transactionId()));
         }
         tx.moveTo(TxState.COMMITTED);
@@ -231,12 +247,40 @@ public final class Coordinator implements AutoCloseable {
         throw verdict.mixed("resources disagree on the outcome of " + tx.transactionId());
     }
 
-    private void forceCommitDecision(TransactionImpl tx, List<Branch> yes) throws RollbackException, SystemException {
-        List<LogRecord.BranchRef> refs = new ArrayList<>(yes.size());
-        for (Branch branch : yes) {
+    /**
+     * Leaves unfinished branches of a committed transaction to recovery. When the decision was not
+     * logged (a single prepared branch), it is logged now: the caller is told "committed", so a
+     * crash must not let presumed abort roll the branch back.
+     */
+    private void handOwedToRecovery(TransactionImpl tx, boolean decisionUnlogged, List<Branch> owed) {
+        List<LogRecord.BranchRef> refs = branchRefs(owed);
+        if (decisionUnlogged) {
+            try {
+                transactionLog.appendDurably(new LogRecord.CommitDecision(tx.transactionId(), refs));
+            } catch (LogException e) {
+                log.error(
+                        "could not log the commit decision of {} whose branch {} is still prepared: a crash now"
+                                + " leaves it to presumed abort ({})",
+                        tx.transactionId(),
+                        owed.get(0),
+                        e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        ledger.oweCommit(tx.transactionId(), refs);
+    }
+
+    private static List<LogRecord.BranchRef> branchRefs(List<Branch> branches) {
+        List<LogRecord.BranchRef> refs = new ArrayList<>(branches.size());
+        for (Branch branch : branches) {
             refs.add(new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()));
         }
-        LogRecord.CommitDecision decision = new LogRecord.CommitDecision(tx.transactionId(), refs);
+        return refs;
+    }
+
+    private void forceCommitDecision(TransactionImpl tx, List<Branch> yes) throws RollbackException, SystemException {
+        LogRecord.CommitDecision decision = new LogRecord.CommitDecision(tx.transactionId(), branchRefs(yes));
         long position;
         try {
             position = transactionLog.append(decision);
@@ -245,7 +289,7 @@ public final class Coordinator implements AutoCloseable {
                 tx.moveTo(TxState.ROLLING_BACK);
                 throw rolledBackUnlogged(tx, yes, e);
             }
-            throw outcomeUnknown(tx, e);
+            throw outcomeUnknown(tx, yes, e);
         }
         boolean interrupted = false;
         try {
@@ -261,7 +305,7 @@ public final class Coordinator implements AutoCloseable {
                         tx.moveTo(TxState.ROLLING_BACK);
                         throw rolledBackUnlogged(tx, yes, e);
                     }
-                    throw outcomeUnknown(tx, e);
+                    throw outcomeUnknown(tx, yes, e);
                 }
             }
         } finally {
@@ -280,9 +324,11 @@ public final class Coordinator implements AutoCloseable {
                 cause);
     }
 
-    private SystemException outcomeUnknown(TransactionImpl tx, LogException cause) {
-        // The branches stay prepared: recovery reads the log and finishes them either way.
+    private SystemException outcomeUnknown(TransactionImpl tx, List<Branch> prepared, LogException cause) {
+        // The branches stay prepared. Committing them all is consistent whether or not the
+        // decision reached the disk (no branch has been rolled back), so recovery commits them.
         listener.owedToRecovery(tx.transactionId(), null, null);
+        ledger.oweCommit(tx.transactionId(), branchRefs(prepared));
         finish(tx, Status.STATUS_UNKNOWN);
         return withCause(
                 new SystemException("the commit decision of " + tx.transactionId()

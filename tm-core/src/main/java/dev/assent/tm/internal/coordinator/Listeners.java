@@ -1,5 +1,6 @@
 package dev.assent.tm.internal.coordinator;
 
+import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.spi.TransactionListener;
 import java.util.List;
 import java.util.function.Consumer;
@@ -70,6 +71,11 @@ public final class Listeners implements TransactionListener {
     @Override
     public void timedOut(Xid transactionId) {
         each(l -> l.timedOut(transactionId));
+    }
+
+    @Override
+    public void recovered(RecoveryReport report) {
+        each(l -> l.recovered(report));
     }
 
     @Override

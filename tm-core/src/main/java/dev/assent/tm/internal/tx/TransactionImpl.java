@@ -347,7 +347,9 @@ public final class TransactionImpl implements Transaction {
             Branch branch = new Branch(
                     XidFactory.branchXid(transactionId, branchNumbers.incrementAndGet()),
                     resource,
-                    resource instanceof NamedXAResource named ? named.resourceManagerName() : null);
+                    resource instanceof NamedXAResource named
+                            ? named.resourceManagerName()
+                            : coordinator.resourceManagerNameOf(resource));
             passTimeout(resource);
             Enlistment enlistment = new Enlistment(resource, branch, Enlistment.Association.STARTING);
             branches.add(branch);

@@ -1,0 +1,269 @@
+package dev.assent.tm.internal.recovery;
+
+import dev.assent.tm.HeuristicOutcome;
+import dev.assent.tm.RecoveryReport;
+import dev.assent.tm.internal.coordinator.XaCode;
+import dev.assent.tm.internal.coordinator.XaOutcomes;
+import dev.assent.tm.internal.log.LogException;
+import dev.assent.tm.internal.log.LogRecord;
+import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.tx.AssentXid;
+import dev.assent.tm.internal.tx.XidFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recovery pass (PROTOCOLS.md section 1), synchronous and idempotent:
+ *
+ * <ol>
+ *   <li>Take the owed commits known now (log replay at start-up plus what the coordinator could
+ *       not finish since).
+ *   <li>Ask every registered resource for its prepared branches: {@code recover(TMSTARTRSCAN |
+ *       TMENDRSCAN)}. A resource that cannot be reached keeps everything it owes.
+ *   <li>For each branch listed: another node's or another format's Xid is left alone; a branch of
+ *       an owed commit is committed (XAER_NOTA means it already was); a branch with a heuristic
+ *       record waits for the operator; any other branch of ours is an orphan of presumed abort and
+ *       is rolled back, at once if an earlier run of this node made it, else once it has been
+ *       seen for the grace period and its transaction is not in flight.
+ *   <li>A branch of an owed commit that its (reachable) resource no longer lists is finished;
+ *       when all of a transaction's branches are, a COMPLETED record is appended.
+ * </ol>
+ */
+final class RecoveryScan {
+    private static final Logger log = LoggerFactory.getLogger(RecoveryScan.class);
+
+    private final RecoveryLedger ledger;
+    private final TransactionLog transactionLog;
+    private final XidFactory xids;
+    private final Predicate<AssentXid> inFlight;
+    private final OrphanClock orphanClock;
+
+    private final List<Xid> committed = new ArrayList<>();
+    private final List<Xid> rolledBack = new ArrayList<>();
+    private final List<Xid> leftAlone = new ArrayList<>();
+    private final List<String> stillOwed = new ArrayList<>();
+
+    /** Decides when a branch of the current run has been an orphan long enough. */
+    interface OrphanClock {
+        /** True once {@code xid} has been seen, not in flight, for the whole grace period. */
+        boolean graceExpired(AssentXid xid);
+
+        /** Forgets branches that were not seen in this scan. */
+        void retainOnly(Set<AssentXid> seen);
+    }
+
+    RecoveryScan(
+            RecoveryLedger ledger,
+            TransactionLog transactionLog,
+            XidFactory xids,
+            Predicate<AssentXid> inFlight,
+            OrphanClock orphanClock) {
+        this.ledger = ledger;
+        this.transactionLog = transactionLog;
+        this.xids = xids;
+        this.inFlight = inFlight;
+        this.orphanClock = orphanClock;
+    }
+
+    RecoveryReport run(Map<String, Supplier<XAResource>> resources) {
+        List<RecoveryLedger.OwedCommit> owedAtStart = ledger.owedCommits();
+        Map<String, Set<AssentXid>> listedByResource = new HashMap<>();
+        Set<AssentXid> seenOrphans = new HashSet<>();
+        for (Map.Entry<String, Supplier<XAResource>> entry : resources.entrySet()) {
+            String name = entry.getKey();
+            XAResource resource;
+            Xid[] listed;
+            try {
+                resource = entry.getValue().get();
+                listed = resource.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN);
+            } catch (XAException e) {
+                stillOwed.add("resource manager '" + name + "' refused recover() with " + XaCode.nameOf(e.errorCode)
+                        + "; its branches are retried at the next scan");
+                continue;
+            } catch (RuntimeException e) {
+                stillOwed.add("resource manager '" + name + "' cannot be reached (" + e
+                        + "); its branches are retried at the next scan");
+                continue;
+            }
+            Set<AssentXid> listedHere = new HashSet<>();
+            for (Xid xid : listed == null ? new Xid[0] : listed) {
+                AssentXid branch = AssentXid.copyOf(xid);
+                listedHere.add(branch);
+                resolve(name, resource, branch, seenOrphans);
+            }
+            listedByResource.put(name, listedHere);
+        }
+        finishUnlisted(owedAtStart, resources.keySet(), listedByResource);
+        orphanClock.retainOnly(seenOrphans);
+        List<HeuristicOutcome> heuristics = new ArrayList<>();
+        for (LogRecord.Heuristic heuristic : ledger.heuristics()) {
+            heuristics.add(new HeuristicOutcome(
+                    heuristic.branch().xid(),
+                    heuristic.branch().resourceManagerName(),
+                    XaCode.nameOf(heuristic.xaCode()),
+                    heuristic.decidedCommit()));
+        }
+        return new RecoveryReport(committed, rolledBack, leftAlone, stillOwed, heuristics);
+    }
+
+    private void resolve(String name, XAResource resource, AssentXid branch, Set<AssentXid> seenOrphans) {
+        AssentXid transaction = branch.global();
+        if (!xids.isOurs(branch)) {
+            leftAlone.add(branch);
+        } else if (ledger.isOwed(transaction)) {
+            commit(name, resource, branch);
+        } else if (ledger.heuristicOf(branch) != null) {
+            leftAlone.add(branch);
+        } else if (isFromEarlierRun(branch)) {
+            rollbackOrphan(name, resource, branch);
+        } else if (inFlight.test(transaction)) {
+            leftAlone.add(branch);
+        } else {
+            seenOrphans.add(branch);
+            // Checked again after the grace period: the transaction may have finished or been
+            // decided in between.
+            if (orphanClock.graceExpired(branch) && !inFlight.test(transaction) && !ledger.isOwed(transaction)) {
+                rollbackOrphan(name, resource, branch);
+            } else {
+                leftAlone.add(branch);
+            }
+        }
+    }
+
+    private boolean isFromEarlierRun(AssentXid branch) {
+        return xids.incarnationOf(branch).map(run -> run < xids.incarnation()).orElse(false);
+    }
+
+    private void commit(String name, XAResource resource, AssentXid branch) {
+        XaOutcomes.Completion completion;
+        XAException failure = null;
+        try {
+            resource.commit(branch, false);
+            completion = XaOutcomes.Completion.COMMITTED;
+        } catch (XAException e) {
+            failure = e;
+            completion = XaOutcomes.commitTwoPhaseFailure(e);
+        } catch (RuntimeException e) {
+            stillOwed.add("commit of " + branch + " at '" + name + "' threw " + e + "; retried at the next scan");
+            return;
+        }
+        switch (completion) {
+            case COMMITTED -> {
+                committed.add(branch);
+                branchFinished(branch);
+            }
+            case HEURISTIC_AGREES -> {
+                forget(resource, branch);
+                committed.add(branch);
+                branchFinished(branch);
+            }
+            case HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, HEURISTIC_MIXED, HEURISTIC_HAZARD, ROLLED_BACK -> {
+                recordHeuristic(name, branch, failure, true);
+                branchFinished(branch);
+            }
+            case OWED ->
+                stillOwed.add("commit of " + branch + " at '" + name + "' failed with "
+                        + XaCode.nameOf(failure.errorCode) + "; retried at the next scan");
+        }
+    }
+
+    private void rollbackOrphan(String name, XAResource resource, AssentXid branch) {
+        XaOutcomes.Completion completion;
+        XAException failure = null;
+        try {
+            resource.rollback(branch);
+            completion = XaOutcomes.Completion.ROLLED_BACK;
+        } catch (XAException e) {
+            failure = e;
+            completion = XaOutcomes.rollbackFailure(e);
+        } catch (RuntimeException e) {
+            stillOwed.add("rollback of orphan " + branch + " at '" + name + "' threw " + e + "; retried");
+            return;
+        }
+        switch (completion) {
+            case ROLLED_BACK, COMMITTED -> rolledBack.add(branch);
+            case HEURISTIC_AGREES -> {
+                forget(resource, branch);
+                rolledBack.add(branch);
+            }
+            case HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, HEURISTIC_MIXED, HEURISTIC_HAZARD ->
+                recordHeuristic(name, branch, failure, false);
+            case OWED ->
+                stillOwed.add("rollback of orphan " + branch + " at '" + name + "' failed with "
+                        + XaCode.nameOf(failure.errorCode) + "; retried at the next scan");
+        }
+    }
+
+    private void finishUnlisted(
+            List<RecoveryLedger.OwedCommit> owed, Set<String> registered, Map<String, Set<AssentXid>> listed) {
+        boolean everyResourceAnswered = listed.keySet().containsAll(registered);
+        for (RecoveryLedger.OwedCommit commit : owed) {
+            for (LogRecord.BranchRef branch : List.copyOf(commit.branches().values())) {
+                String name = branch.resourceManagerName();
+                if (name == null) {
+                    boolean listedSomewhere = listed.values().stream().anyMatch(set -> set.contains(branch.xid()));
+                    if (everyResourceAnswered && !registered.isEmpty() && !listedSomewhere) {
+                        branchFinished(branch.xid());
+                    } else if (!listedSomewhere) {
+                        stillOwed.add("branch " + branch.xid() + " has no resource manager name and not every"
+                                + " registered resource could be asked about it");
+                    }
+                } else if (!registered.contains(name)) {
+                    stillOwed.add("resource manager '" + name + "' owes a commit of " + branch.xid()
+                            + " but is not registered; register it with addRecoveryResource(\"" + name
+                            + "\", ...)");
+                } else if (listed.containsKey(name) && !listed.get(name).contains(branch.xid())) {
+                    branchFinished(branch.xid());
+                }
+            }
+        }
+    }
+
+    private void branchFinished(AssentXid branch) {
+        AssentXid transaction = branch.global();
+        if (ledger.branchFinished(transaction, branch)) {
+            try {
+                transactionLog.append(new LogRecord.Completed(transaction));
+            } catch (LogException e) {
+                log.warn("could not append the completion of {}: {}", transaction, e.getMessage());
+            }
+        }
+    }
+
+    private void recordHeuristic(String name, AssentXid branch, XAException failure, boolean decidedCommit) {
+        int code = failure == null ? XAException.XA_HEURHAZ : failure.errorCode;
+        log.error(
+                "heuristic outcome at recovery: {} at '{}' answered {} although the decision was to {}",
+                branch,
+                name,
+                XaCode.nameOf(code),
+                decidedCommit ? "commit" : "roll back");
+        LogRecord.Heuristic heuristic =
+                new LogRecord.Heuristic(branch.global(), new LogRecord.BranchRef(branch, name), code, decidedCommit);
+        ledger.recordHeuristic(heuristic);
+        try {
+            transactionLog.append(heuristic);
+        } catch (LogException e) {
+            log.warn("could not log the heuristic outcome of {}: {}", branch, e.getMessage());
+        }
+    }
+
+    private static void forget(XAResource resource, AssentXid branch) {
+        try {
+            resource.forget(branch);
+        } catch (XAException e) {
+            log.warn("forget of {} failed with {}", branch, XaCode.nameOf(e.errorCode));
+        }
+    }
+}

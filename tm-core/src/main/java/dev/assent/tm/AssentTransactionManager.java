@@ -2,7 +2,10 @@ package dev.assent.tm;
 
 import dev.assent.tm.internal.coordinator.Coordinator;
 import dev.assent.tm.internal.coordinator.Listeners;
+import dev.assent.tm.internal.log.FileLogOptions;
+import dev.assent.tm.internal.log.FileTransactionLog;
 import dev.assent.tm.internal.log.InMemoryTransactionLog;
+import dev.assent.tm.internal.log.OpenReport;
 import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
 import dev.assent.tm.internal.recovery.RecoveryManager;
@@ -29,6 +32,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Jakarta Transactions 2.0 transaction manager coordinating XA resources with two-phase
@@ -40,6 +45,8 @@ import javax.transaction.xa.Xid;
  * HeuristicRollbackException with the resources' XAExceptions attached.
  */
 public final class AssentTransactionManager implements TransactionManager, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AssentTransactionManager.class);
+
     private final AssentConfig config;
     private final TransactionLog transactionLog;
     private final ThreadAssociation association = new ThreadAssociation();
@@ -51,9 +58,9 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
 
     AssentTransactionManager(AssentConfig config) {
         this.config = config;
-        this.transactionLog = openLog(config);
-        XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
         Listeners listeners = new Listeners(config.listeners());
+        this.transactionLog = openLog(config, listeners);
+        XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
         RecoveryLedger ledger = new RecoveryLedger();
         transactionLog.replay(ledger::replay);
         Map<AssentXid, TransactionImpl> inFlight = new ConcurrentHashMap<>();
@@ -78,17 +85,40 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
                 config.timeoutCheckInterval());
         this.userTransaction = new AssentUserTransaction(this);
         this.synchronizationRegistry = new AssentSynchronizationRegistry(association);
-        config.recoveryResources().forEach(recovery::addResource);
-        recovery.scan();
+        config.recoveryResources().forEach(recovery::register);
+        try {
+            recovery.scan();
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         recovery.scheduleEvery(config.recoveryInterval());
     }
 
-    private static TransactionLog openLog(AssentConfig config) {
+    private static TransactionLog openLog(AssentConfig config, Listeners listeners) {
         if (config.inMemoryLog()) {
             return new InMemoryTransactionLog(System.currentTimeMillis());
         }
-        throw new IllegalArgumentException("the durable transaction log is not available in this version;"
-                + " configure .inMemoryLog() (commit decisions then do not survive a crash)");
+        FileTransactionLog log = FileTransactionLog.open(
+                config.logDirectory(),
+                config.nodeId(),
+                FileLogOptions.defaults().withListener(listeners));
+        OpenReport report = log.openReport();
+        report.tornTail()
+                .ifPresent(torn -> LOG.warn(
+                        "the transaction log ended in a record a crash left half"
+                                + " written; cut {} bytes at offset {} of {} ({}); no committer had been told it was durable",
+                        torn.bytesCut(),
+                        torn.offset(),
+                        torn.file(),
+                        torn.problem()));
+        LOG.info(
+                "transaction log {} opened: run {}, {} segment(s), {} record(s) still to finish",
+                config.logDirectory().toAbsolutePath(),
+                report.incarnation(),
+                report.segmentsRead(),
+                report.liveRecords());
+        return log;
     }
 
     /** The configuration this manager runs with. */

@@ -119,12 +119,17 @@ public final class Coordinator implements AutoCloseable {
     /** Transaction.commit(): PROTOCOLS.md section 1, steps 1 to 8. */
     public void commit(TransactionImpl tx)
             throws RollbackException, HeuristicMixedException, HeuristicRollbackException, SystemException {
+        if (clock.millis() >= tx.deadlineMillis()) {
+            // Expired, and the reaper has not come round yet: a late commit must not succeed.
+            timeout(tx);
+        }
         if (!tx.transition(TxState.ACTIVE, TxState.SYNCHRONIZING)) {
             commitWhenNotActive(tx);
             return;
         }
         Synchronizations.beforeCompletion(tx);
-        endAssociations(tx, XAResource.TMSUCCESS);
+        // TMFAIL tells the resource managers at once that this work will not be committed.
+        endAssociations(tx, tx.state().isMarkedRollback() ? XAResource.TMFAIL : XAResource.TMSUCCESS);
         List<Branch> branches = List.copyOf(tx.branches());
         TxState next = branches.size() > 1 ? TxState.PREPARING : TxState.COMMITTING;
         if (!tx.transition(TxState.SYNCHRONIZING, next)) {
@@ -188,6 +193,7 @@ public final class Coordinator implements AutoCloseable {
             }
             case HEURISTIC_ROLLED_BACK -> {
                 Verdict verdict = new Verdict(true, branches);
+                listener.decided(tx.transactionId(), true);
                 recordHeuristics(tx, verdict, true);
                 tx.moveTo(TxState.ROLLED_BACK);
                 finish(tx, Status.STATUS_ROLLEDBACK);
@@ -195,6 +201,7 @@ public final class Coordinator implements AutoCloseable {
             }
             case HEURISTIC_COMMITTED, HEURISTIC_MIXED, HEURISTIC_HAZARD, OWED -> {
                 Verdict verdict = new Verdict(true, branches);
+                listener.decided(tx.transactionId(), true);
                 recordHeuristics(tx, verdict, true);
                 tx.moveTo(TxState.COMMITTED);
                 finish(tx, Status.STATUS_UNKNOWN);

@@ -22,6 +22,8 @@ final class Synchronizations {
         if (!callBefore(tx, tx.synchronizations())) {
             return;
         }
+        // From here a regular synchronization could no longer be called before completion.
+        tx.closeRegularSynchronizations();
         callBefore(tx, tx.interposedSynchronizations());
     }
 

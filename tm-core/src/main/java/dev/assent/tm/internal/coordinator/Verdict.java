@@ -29,7 +29,11 @@ final class Verdict {
                 }
                 case HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, HEURISTIC_MIXED, HEURISTIC_HAZARD ->
                     disagreeing.add(branch);
-                case OWED -> owed.add(branch);
+                case OWED -> {
+                    // Recovery will finish it as decided: it counts as going the decided way.
+                    owed.add(branch);
+                    anyAsDecided = true;
+                }
             }
         }
     }

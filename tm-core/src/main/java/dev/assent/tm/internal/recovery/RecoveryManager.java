@@ -79,15 +79,20 @@ public final class RecoveryManager implements AutoCloseable {
 
     /** Registers a resource manager and scans it soon, without waiting for the next period. */
     public void addResource(String name, Supplier<XAResource> supplier) {
+        register(name, supplier);
+        if (!scheduler.isShutdown()) {
+            scheduler.execute(this::scanQuietly);
+        }
+    }
+
+    /** Registers a resource manager for the next scan (the start-up scan, for the builder's). */
+    public void register(String name, Supplier<XAResource> supplier) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("a recovery resource needs a name, the one its branches are logged"
                     + " under (NamedXAResource.resourceManagerName())");
         }
         if (resources.putIfAbsent(name, supplier) != null) {
             throw new IllegalArgumentException("a recovery resource named '" + name + "' is already registered");
-        }
-        if (!scheduler.isShutdown()) {
-            scheduler.execute(this::scanQuietly);
         }
     }
 

@@ -52,6 +52,7 @@ public final class TransactionImpl implements Transaction {
     private final CountDownLatch completed = new CountDownLatch(1);
     private volatile Throwable rollbackReason;
     private volatile boolean timedOut;
+    private volatile boolean regularSynchronizationsClosed;
 
     public TransactionImpl(
             AssentXid transactionId, long number, Coordinator coordinator, long deadlineMillis, int timeoutSeconds) {
@@ -122,6 +123,11 @@ public final class TransactionImpl implements Transaction {
 
     public boolean timedOut() {
         return timedOut;
+    }
+
+    /** Called once every regular beforeCompletion has run. */
+    public void closeRegularSynchronizations() {
+        regularSynchronizationsClosed = true;
     }
 
     public void markTimedOut() {
@@ -205,6 +211,10 @@ public final class TransactionImpl implements Transaction {
     public void registerSynchronization(Synchronization synchronization) throws RollbackException {
         Objects.requireNonNull(synchronization, "synchronization");
         requireAcceptsWork("register a synchronization");
+        if (regularSynchronizationsClosed) {
+            throw new IllegalStateException("cannot register a synchronization on " + transactionId
+                    + " once interposed beforeCompletion callbacks run; register it as interposed instead");
+        }
         synchronizations.add(synchronization);
     }
 
@@ -357,6 +367,12 @@ public final class TransactionImpl implements Transaction {
             try {
                 resource.start(branch.xid(), XAResource.TMNOFLAGS);
             } catch (XAException e) {
+                if (XaOutcomes.startFailure(e) == XaOutcomes.Association.ROLLBACK_ONLY) {
+                    // The resource manager now holds the Xid as a rollback-only branch: keep it so
+                    // that the rollback reaches it.
+                    enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ENDED);
+                    throw startFailed(branch, XAResource.TMNOFLAGS, e);
+                }
                 branches.remove(branch);
                 enlistments.remove(enlistment);
                 if (XaOutcomes.startFailure(e) == XaOutcomes.Association.DUPLICATE_XID) {

@@ -502,11 +502,13 @@ public final class Coordinator implements AutoCloseable {
                     XaCode.nameOf(code),
                     decidedCommit ? "commit" : "roll back");
             listener.heuristic(branch.xid(), branch.resourceManagerName(), failure);
-            appendLazily(new LogRecord.Heuristic(
+            LogRecord.Heuristic record = new LogRecord.Heuristic(
                     tx.transactionId(),
                     new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()),
                     code,
-                    decidedCommit));
+                    decidedCommit);
+            ledger.recordHeuristic(record);
+            appendLazily(record);
         }
     }
 

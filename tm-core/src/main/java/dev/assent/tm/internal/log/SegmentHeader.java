@@ -36,16 +36,24 @@ record SegmentHeader(long segmentNumber, long incarnation, long firstSequence, S
     static final class InvalidHeaderException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        private final boolean blank;
-
-        InvalidHeaderException(String message, boolean blank) {
-            super(message);
-            this.blank = blank;
+        /** What kind of unreadable. */
+        enum Kind {
+            /** All zeros or missing: the file was created but its header never reached the disk. */
+            BLANK,
+            DAMAGED,
+            /** A format version this Assent does not know: written by a newer one. */
+            UNSUPPORTED_VERSION
         }
 
-        /** All zeros or missing: the file was created but its header never reached the disk. */
-        boolean blank() {
-            return blank;
+        private final Kind kind;
+
+        InvalidHeaderException(String message, Kind kind) {
+            super(message);
+            this.kind = kind;
+        }
+
+        Kind kind() {
+            return kind;
         }
     }
 
@@ -67,33 +75,37 @@ record SegmentHeader(long segmentNumber, long incarnation, long firstSequence, S
     /** Reads a header from {@code buffer} (position 0, {@code available} bytes filled). */
     static SegmentHeader decode(ByteBuffer buffer, int available) throws InvalidHeaderException {
         if (available < BYTES) {
+            InvalidHeaderException.Kind kind = allZero(buffer, available)
+                    ? InvalidHeaderException.Kind.BLANK
+                    : InvalidHeaderException.Kind.DAMAGED;
             throw new InvalidHeaderException(
-                    "the file is " + available + " bytes long, shorter than a segment header",
-                    allZero(buffer, available));
+                    "the file is " + available + " bytes long, shorter than a segment header", kind);
         }
         if (allZero(buffer, BYTES)) {
-            throw new InvalidHeaderException("the segment header is all zeros", true);
+            throw new InvalidHeaderException("the segment header is all zeros", InvalidHeaderException.Kind.BLANK);
         }
         int magic = buffer.getInt(0);
         if (magic != MAGIC) {
             throw new InvalidHeaderException(
                     "not an Assent log segment (magic 0x" + Integer.toHexString(magic) + ", expected 0x"
                             + Integer.toHexString(MAGIC) + ")",
-                    false);
+                    InvalidHeaderException.Kind.DAMAGED);
         }
-        if (buffer.getInt(CRC_OFFSET) != crc(buffer)) {
-            throw new InvalidHeaderException("the segment header's CRC32 does not match", false);
-        }
+        // The version decides the rest of the layout, the CRC's place included, so it comes first.
         int version = buffer.getInt(4);
         if (version != FORMAT_VERSION) {
             throw new InvalidHeaderException(
-                    "log format version " + version + "; this Assent reads version " + FORMAT_VERSION
-                            + " only (was the log written by a newer Assent?)",
-                    false);
+                    "log format version " + version + "; this Assent reads version " + FORMAT_VERSION,
+                    InvalidHeaderException.Kind.UNSUPPORTED_VERSION);
+        }
+        if (buffer.getInt(CRC_OFFSET) != crc(buffer)) {
+            throw new InvalidHeaderException(
+                    "the segment header's CRC32 does not match", InvalidHeaderException.Kind.DAMAGED);
         }
         int nodeIdLength = buffer.getInt(32);
         if (nodeIdLength < 1 || nodeIdLength > XidFactory.MAX_NODE_ID_BYTES) {
-            throw new InvalidHeaderException("implausible node id length " + nodeIdLength, false);
+            throw new InvalidHeaderException(
+                    "implausible node id length " + nodeIdLength, InvalidHeaderException.Kind.DAMAGED);
         }
         byte[] node = new byte[nodeIdLength];
         buffer.get(NODE_ID_OFFSET, node);

@@ -44,13 +44,15 @@ final class SegmentScanner {
 
     private final LogChannel channel;
     private final long size;
-    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_BYTES);
+    private final ByteBuffer window;
     private long windowStart;
     private int windowFilled;
 
     private SegmentScanner(LogChannel channel, long size) {
         this.channel = channel;
         this.size = size;
+        // A window no larger than the file: small segments (tests) should not cost a 2 MiB allocation.
+        this.window = ByteBuffer.allocate((int) Math.max(1, Math.min(WINDOW_BYTES, size)));
     }
 
     static Result scan(LogChannel channel, RecordVisitor visitor) throws IOException {
@@ -119,7 +121,7 @@ final class SegmentScanner {
     private boolean allZeroFrom(long from) throws IOException {
         long offset = from;
         while (offset < size) {
-            int wanted = (int) Math.min(WINDOW_BYTES, size - offset);
+            int wanted = (int) Math.min(window.capacity(), size - offset);
             int index = load(offset, wanted);
             for (int i = index; i < index + wanted; i++) {
                 if (window.get(i) != 0) {
@@ -143,7 +145,7 @@ final class SegmentScanner {
         window.clear();
         windowStart = offset;
         windowFilled = 0;
-        long fillable = Math.min(WINDOW_BYTES, size - offset);
+        long fillable = Math.min(window.capacity(), size - offset);
         while (windowFilled < fillable) {
             window.position(windowFilled);
             int read = channel.read(window, windowStart + windowFilled);

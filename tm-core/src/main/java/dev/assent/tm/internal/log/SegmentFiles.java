@@ -1,0 +1,98 @@
+package dev.assent.tm.internal.log;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Names, creates and deletes the segment files {@code assent-NNNNNNNN.log} of one log directory. */
+final class SegmentFiles {
+    private static final Pattern NAME = Pattern.compile("assent-(\\d{8,18})\\.log");
+    private static final int ZERO_CHUNK_BYTES = 1 << 20;
+
+    private final Path directory;
+    private final LogStorage storage;
+
+    SegmentFiles(Path directory, LogStorage storage) {
+        this.directory = directory;
+        this.storage = storage;
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    LogStorage storage() {
+        return storage;
+    }
+
+    Path path(long number) {
+        return directory.resolve(String.format(Locale.ROOT, "assent-%08d.log", number));
+    }
+
+    /** The segment files in the directory, by number. */
+    SortedMap<Long, Path> list() throws IOException {
+        SortedMap<Long, Path> segments = new TreeMap<>();
+        for (Path file : storage.list(directory)) {
+            Path name = file.getFileName();
+            Matcher matcher = NAME.matcher(name == null ? "" : name.toString());
+            if (matcher.matches()) {
+                segments.put(Long.parseLong(matcher.group(1)), file);
+            }
+        }
+        return segments;
+    }
+
+    /**
+     * Creates a segment and fills it with zeros up to {@code capacity}, so that forcing a later
+     * write never has to change the file's size (a data-only force suffices); the header, the
+     * zeros and the directory entry are durable when this returns.
+     */
+    LogChannel create(SegmentHeader header, long capacity) throws IOException {
+        Path path = path(header.segmentNumber());
+        LogChannel channel = storage.create(path);
+        try {
+            channel.write(header.encode(), 0);
+            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK_BYTES, capacity));
+            long offset = SegmentHeader.BYTES;
+            while (offset < capacity) {
+                int chunk = (int) Math.min(zeros.capacity(), capacity - offset);
+                zeros.clear().limit(chunk);
+                channel.write(zeros, offset);
+                offset += chunk;
+            }
+            channel.force(true);
+            storage.syncDirectory(directory);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            try {
+                storage.delete(path);
+            } catch (IOException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Deletes a segment durably, one at a time: after a crash, an older segment must never
+     * reappear once a newer one is gone, or the log would have a hole.
+     */
+    void delete(Path segment) throws IOException {
+        storage.delete(segment);
+        storage.syncDirectory(directory);
+    }
+
+    static void closeQuietly(LogChannel channel, Throwable primary) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            primary.addSuppressed(e);
+        }
+    }
+}

@@ -49,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
     private final CommitPhase commitPhase;
     private final RollbackPhase rollbackPhase;
     private final TimeoutReaper reaper;
+    private final Aftermath aftermath;
     private final Map<AssentXid, TransactionImpl> inFlight;
     private final AtomicLong transactionNumbers = new AtomicLong();
 
@@ -75,6 +76,7 @@ public final class Coordinator implements AutoCloseable {
         this.preparePhase = new PreparePhase(runner, listener);
         this.commitPhase = new CommitPhase(runner);
         this.rollbackPhase = new RollbackPhase(runner);
+        this.aftermath = new Aftermath(transactionLog, ledger, listener);
         this.reaper = new TimeoutReaper(clock, timeoutCheckInterval, this::timeout);
     }
 
@@ -177,7 +179,7 @@ public final class Coordinator implements AutoCloseable {
         commitPhase.onePhase(only);
         switch (only.completion()) {
             case COMMITTED, HEURISTIC_AGREES -> {
-                forgetAgreeing(new Verdict(true, branches));
+                aftermath.forgetAgreeing(new Verdict(true, branches));
                 tx.moveTo(TxState.COMMITTED);
                 listener.decided(tx.transactionId(), true);
                 finish(tx, Status.STATUS_COMMITTED);
@@ -194,7 +196,7 @@ public final class Coordinator implements AutoCloseable {
             case HEURISTIC_ROLLED_BACK -> {
                 Verdict verdict = new Verdict(true, branches);
                 listener.decided(tx.transactionId(), true);
-                recordHeuristics(tx, verdict, true);
+                aftermath.recordHeuristics(tx, verdict, true);
                 tx.moveTo(TxState.ROLLED_BACK);
                 finish(tx, Status.STATUS_ROLLEDBACK);
                 throw verdict.rolledBack("one-phase commit ended in a heuristic rollback");
@@ -202,7 +204,7 @@ public final class Coordinator implements AutoCloseable {
             case HEURISTIC_COMMITTED, HEURISTIC_MIXED, HEURISTIC_HAZARD, OWED -> {
                 Verdict verdict = new Verdict(true, branches);
                 listener.decided(tx.transactionId(), true);
-                recordHeuristics(tx, verdict, true);
+                aftermath.recordHeuristics(tx, verdict, true);
                 tx.moveTo(TxState.COMMITTED);
                 finish(tx, Status.STATUS_UNKNOWN);
                 throw verdict.mixed("the outcome of the one-phase commit is not known");
@@ -233,13 +235,13 @@ public final class Coordinator implements AutoCloseable {
         listener.decided(tx.transactionId(), true);
         commitPhase.run(yes);
         Verdict verdict = new Verdict(true, yes);
-        forgetAgreeing(verdict);
-        recordHeuristics(tx, verdict, true);
-        reportOwed(verdict);
+        aftermath.forgetAgreeing(verdict);
+        aftermath.recordHeuristics(tx, verdict, true);
+        aftermath.reportOwed(verdict);
         if (!verdict.owed().isEmpty()) {
-            handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
+            aftermath.handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
         } else if (yes.size() > 1) {
-            appendLazily(new LogRecord.Completed(tx.transactionId()));
+            aftermath.appendLazily(new LogRecord.Completed(tx.transactionId()));
         }
         tx.moveTo(TxState.COMMITTED);
         if (verdict.clean()) {
@@ -254,40 +256,8 @@ public final class Coordinator implements AutoCloseable {
         throw verdict.mixed("resources disagree on the outcome of " + tx.transactionId());
     }
 
-    /**
-     * Leaves unfinished branches of a committed transaction to recovery. When the decision was not
-     * logged (a single prepared branch), it is logged now: the caller is told "committed", so a
-     * crash must not let presumed abort roll the branch back.
-     */
-    private void handOwedToRecovery(TransactionImpl tx, boolean decisionUnlogged, List<Branch> owed) {
-        List<LogRecord.BranchRef> refs = branchRefs(owed);
-        if (decisionUnlogged) {
-            try {
-                transactionLog.appendDurably(new LogRecord.CommitDecision(tx.transactionId(), refs));
-            } catch (LogException e) {
-                log.error(
-                        "could not log the commit decision of {} whose branch {} is still prepared: a crash now"
-                                + " leaves it to presumed abort ({})",
-                        tx.transactionId(),
-                        owed.get(0),
-                        e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        ledger.oweCommit(tx.transactionId(), refs);
-    }
-
-    private static List<LogRecord.BranchRef> branchRefs(List<Branch> branches) {
-        List<LogRecord.BranchRef> refs = new ArrayList<>(branches.size());
-        for (Branch branch : branches) {
-            refs.add(new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()));
-        }
-        return refs;
-    }
-
     private void forceCommitDecision(TransactionImpl tx, List<Branch> yes) throws RollbackException, SystemException {
-        LogRecord.CommitDecision decision = new LogRecord.CommitDecision(tx.transactionId(), branchRefs(yes));
+        LogRecord.CommitDecision decision = new LogRecord.CommitDecision(tx.transactionId(), Aftermath.branchRefs(yes));
         long position;
         try {
             position = transactionLog.append(decision);
@@ -335,7 +305,7 @@ public final class Coordinator implements AutoCloseable {
         // The branches stay prepared. Committing them all is consistent whether or not the
         // decision reached the disk (no branch has been rolled back), so recovery commits them.
         listener.owedToRecovery(tx.transactionId(), null, null);
-        ledger.oweCommit(tx.transactionId(), branchRefs(prepared));
+        ledger.oweCommit(tx.transactionId(), Aftermath.branchRefs(prepared));
         finish(tx, Status.STATUS_UNKNOWN);
         return withCause(
                 new SystemException("the commit decision of " + tx.transactionId()
@@ -436,9 +406,9 @@ public final class Coordinator implements AutoCloseable {
         listener.decided(tx.transactionId(), false);
         rollbackPhase.run(toRollBack);
         Verdict verdict = new Verdict(false, toRollBack);
-        forgetAgreeing(verdict);
-        recordHeuristics(tx, verdict, false);
-        reportOwed(verdict);
+        aftermath.forgetAgreeing(verdict);
+        aftermath.recordHeuristics(tx, verdict, false);
+        aftermath.reportOwed(verdict);
         tx.moveTo(TxState.ROLLED_BACK);
         return verdict;
     }
@@ -471,66 +441,6 @@ public final class Coordinator implements AutoCloseable {
             } catch (RuntimeException e) {
                 tx.markRollbackOnly(unexpected("end", enlistment.branch(), e));
             }
-        }
-    }
-
-    private void forgetAgreeing(Verdict verdict) {
-        for (Branch branch : verdict.agreeingHeuristically()) {
-            try {
-                branch.resource().forget(branch.xid());
-            } catch (XAException e) {
-                log.warn(
-                        "forget of {} failed with {}; the resource keeps a heuristic record that agrees with"
-                                + " the outcome",
-                        branch,
-                        XaCode.nameOf(e.errorCode));
-            } catch (RuntimeException e) {
-                log.warn("forget of {} failed", branch, e);
-            }
-        }
-    }
-
-    private void recordHeuristics(TransactionImpl tx, Verdict verdict, boolean decidedCommit) {
-        for (Branch branch : verdict.disagreeing()) {
-            XAException failure = branch.failure();
-            int code = failure == null ? XAException.XA_HEURHAZ : failure.errorCode;
-            log.error(
-                    "heuristic outcome: {} of {} ended {} ({}) although the coordinator decided to {}",
-                    branch,
-                    tx.transactionId(),
-                    branch.completion(),
-                    XaCode.nameOf(code),
-                    decidedCommit ? "commit" : "roll back");
-            listener.heuristic(branch.xid(), branch.resourceManagerName(), failure);
-            LogRecord.Heuristic record = new LogRecord.Heuristic(
-                    tx.transactionId(),
-                    new LogRecord.BranchRef(branch.xid(), branch.resourceManagerName()),
-                    code,
-                    decidedCommit);
-            ledger.recordHeuristic(record);
-            appendLazily(record);
-        }
-    }
-
-    private void reportOwed(Verdict verdict) {
-        for (Branch branch : verdict.owed()) {
-            log.warn(
-                    "{} could not be finished now ({}); recovery will finish it",
-                    branch,
-                    branch.failure() == null ? "no answer" : XaCode.nameOf(branch.failure().errorCode));
-            listener.owedToRecovery(branch.xid(), branch.resourceManagerName(), branch.failure());
-        }
-    }
-
-    private void appendLazily(LogRecord record) {
-        try {
-            transactionLog.append(record);
-        } catch (LogException e) {
-            // Not a commit point: recovery re-derives what this record would have said.
-            log.warn(
-                    "could not append {} to the transaction log: {}",
-                    record.getClass().getSimpleName(),
-                    e.getMessage());
         }
     }
 

@@ -77,7 +77,7 @@ public final class Coordinator implements AutoCloseable {
         this.commitPhase = new CommitPhase(runner);
         this.rollbackPhase = new RollbackPhase(runner);
         this.aftermath = new Aftermath(transactionLog, ledger, listener);
-        this.reaper = new TimeoutReaper(clock, timeoutCheckInterval, this::timeout);
+        this.reaper = new TimeoutReaper(inFlight, clock, timeoutCheckInterval, this::timeout);
     }
 
     public TransactionListener listener() {
@@ -98,9 +98,9 @@ public final class Coordinator implements AutoCloseable {
         return inFlight;
     }
 
-    /** Transactions waiting for the timeout reaper. */
+    /** Transactions past their deadline that the reaper has not finished yet. */
     public int awaitingTimeout() {
-        return reaper.tracked();
+        return reaper.overdue();
     }
 
     public TransactionImpl begin(int timeoutSeconds) {
@@ -109,7 +109,6 @@ public final class Coordinator implements AutoCloseable {
         TransactionImpl tx =
                 new TransactionImpl(id, transactionNumbers.incrementAndGet(), this, deadline, timeoutSeconds);
         inFlight.put(id, tx);
-        reaper.track(tx);
         listener.begun(id);
         return tx;
     }
@@ -445,7 +444,6 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private void finish(TransactionImpl tx, int status) {
-        reaper.forget(tx);
         try {
             Synchronizations.afterCompletion(tx, status);
         } finally {

@@ -1,10 +1,10 @@
 package dev.assent.tm.internal.coordinator;
 
+import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.TransactionImpl;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,20 +13,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rolls back transactions that outlive their timeout. Transactions wait in a skip list ordered
- * by deadline (lock-free add and remove on the begin and completion paths); one daemon thread
- * wakes every {@code interval} and expires what is due. Time comes from the injected clock.
+ * Rolls back transactions that outlive their timeout. One daemon thread wakes every
+ * {@code interval} and walks the transactions in flight, expiring those past their deadline.
+ *
+ * <p>Why a walk and not a queue ordered by deadline: a queue costs every transaction an insert
+ * and a removal on the begin and completion paths (a skip list took a sixth of the CPU of a
+ * two-branch commit in profiles), while the walk costs nothing per transaction and, at the
+ * default 100 ms, a few thousand deadline reads a second for thousands of open transactions.
+ * Time comes from the injected clock.
  */
 final class TimeoutReaper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(TimeoutReaper.class);
 
-    private final ConcurrentSkipListSet<TransactionImpl> byDeadline = new ConcurrentSkipListSet<>(
-            Comparator.comparingLong(TransactionImpl::deadlineMillis).thenComparingLong(TransactionImpl::number));
+    private final Map<AssentXid, TransactionImpl> inFlight;
     private final Clock clock;
     private final Consumer<TransactionImpl> expire;
     private final ScheduledExecutorService timer;
 
-    TimeoutReaper(Clock clock, Duration interval, Consumer<TransactionImpl> expire) {
+    TimeoutReaper(
+            Map<AssentXid, TransactionImpl> inFlight,
+            Clock clock,
+            Duration interval,
+            Consumer<TransactionImpl> expire) {
+        this.inFlight = inFlight;
         this.clock = clock;
         this.expire = expire;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -38,38 +47,29 @@ final class TimeoutReaper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::expireDue, millis, millis, TimeUnit.MILLISECONDS);
     }
 
-    void track(TransactionImpl tx) {
-        byDeadline.add(tx);
-    }
-
-    void forget(TransactionImpl tx) {
-        byDeadline.remove(tx);
-    }
-
-    /** Transactions waiting for their deadline. */
-    int tracked() {
-        return byDeadline.size();
+    /** Transactions whose deadline has passed and that have not completed yet. */
+    int overdue() {
+        long now = clock.millis();
+        int overdue = 0;
+        for (TransactionImpl tx : inFlight.values()) {
+            if (tx.deadlineMillis() <= now) {
+                overdue++;
+            }
+        }
+        return overdue;
     }
 
     /** Expires every transaction whose deadline has passed. */
     void expireDue() {
         long now = clock.millis();
-        while (true) {
-            TransactionImpl first;
+        for (TransactionImpl tx : inFlight.values()) {
+            if (tx.deadlineMillis() > now || tx.state().isFinal()) {
+                continue;
+            }
             try {
-                first = byDeadline.first();
-            } catch (java.util.NoSuchElementException empty) {
-                return;
-            }
-            if (first.deadlineMillis() > now) {
-                return;
-            }
-            if (byDeadline.remove(first)) {
-                try {
-                    expire.accept(first);
-                } catch (RuntimeException e) {
-                    log.error("rolling back timed-out {} failed", first, e);
-                }
+                expire.accept(tx);
+            } catch (RuntimeException e) {
+                log.error("rolling back timed-out {} failed", tx, e);
             }
         }
     }

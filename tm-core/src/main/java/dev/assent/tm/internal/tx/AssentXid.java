@@ -10,22 +10,33 @@ import javax.transaction.xa.Xid;
  */
 public final class AssentXid implements Xid {
     private static final HexFormat HEX = HexFormat.of();
+    private static final byte[] EMPTY = new byte[0];
 
     private final int formatId;
     private final byte[] globalTransactionId;
     private final byte[] branchQualifier;
     private final int hash;
 
+    /** Copies the arrays: the caller may go on using them. */
     public AssentXid(int formatId, byte[] globalTransactionId, byte[] branchQualifier) {
+        this(formatId, globalTransactionId.clone(), branchQualifier.clone(), true);
+    }
+
+    /** Takes the arrays as they are: for arrays nobody else holds (one allocation less per Xid). */
+    private AssentXid(int formatId, byte[] globalTransactionId, byte[] branchQualifier, boolean owned) {
         if (globalTransactionId.length > MAXGTRIDSIZE || branchQualifier.length > MAXBQUALSIZE) {
             throw new IllegalArgumentException("an Xid's gtrid and bqual are at most 64 bytes each, got "
                     + globalTransactionId.length + " and " + branchQualifier.length);
         }
         this.formatId = formatId;
-        this.globalTransactionId = globalTransactionId.clone();
-        this.branchQualifier = branchQualifier.clone();
-        this.hash = 31 * (31 * formatId + Arrays.hashCode(this.globalTransactionId))
-                + Arrays.hashCode(this.branchQualifier);
+        this.globalTransactionId = globalTransactionId;
+        this.branchQualifier = branchQualifier;
+        this.hash = 31 * (31 * formatId + Arrays.hashCode(globalTransactionId)) + Arrays.hashCode(branchQualifier);
+    }
+
+    /** An Xid over arrays the caller hands over and never touches again. */
+    static AssentXid owning(int formatId, byte[] globalTransactionId, byte[] branchQualifier) {
+        return new AssentXid(formatId, globalTransactionId, branchQualifier, true);
     }
 
     public static AssentXid copyOf(Xid xid) {
@@ -37,12 +48,13 @@ public final class AssentXid implements Xid {
 
     /** The same global transaction with another branch qualifier. */
     public AssentXid withBranchQualifier(byte[] qualifier) {
-        return new AssentXid(formatId, globalTransactionId, qualifier);
+        // The gtrid array is never mutated, so the two Xids may share it.
+        return owning(formatId, globalTransactionId, qualifier.clone());
     }
 
     /** The global part alone (empty branch qualifier): the key of a transaction. */
     public AssentXid global() {
-        return branchQualifier.length == 0 ? this : new AssentXid(formatId, globalTransactionId, new byte[0]);
+        return branchQualifier.length == 0 ? this : owning(formatId, globalTransactionId, EMPTY);
     }
 
     @Override

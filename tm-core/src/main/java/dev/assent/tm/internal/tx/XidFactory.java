@@ -72,7 +72,7 @@ public final class XidFactory {
         ByteBuffer gtrid = ByteBuffer.allocate(2 + nodeId.length + 16);
         gtrid.put(LAYOUT_VERSION).put((byte) nodeId.length).put(nodeId);
         gtrid.putLong(incarnation).putLong(sequence.incrementAndGet());
-        return new AssentXid(FORMAT_ID, gtrid.array(), new byte[0]);
+        return AssentXid.owning(FORMAT_ID, gtrid.array(), new byte[0]);
     }
 
     /** The Xid of branch number {@code branchNumber} of a transaction. */

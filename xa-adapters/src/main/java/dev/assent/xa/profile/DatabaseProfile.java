@@ -1,0 +1,73 @@
+package dev.assent.xa.profile;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.transaction.xa.XAException;
+
+/**
+ * Everything that differs between databases, in one place per database: which XADataSource to
+ * use, how its driver's XAExceptions are to be read, how it takes suspend and resume, what must
+ * hold before it can take part in XA, and how to tell a read-only branch.
+ *
+ * <p>Implementations are stateless and thread-safe: one instance serves every connection of a
+ * DataSource.
+ */
+public interface DatabaseProfile {
+
+    /** The product, for messages: "PostgreSQL". */
+    String product();
+
+    /** The fully qualified name of the driver's XADataSource, or null when the builder names it. */
+    String xaDataSourceClassName();
+
+    /**
+     * Rewrites a driver's XAException so that its code means what the XA specification says it
+     * means for {@code verb}. Returns an exception with a valid code, never code 0; may return
+     * {@code e} itself. Must not throw.
+     */
+    XAException normalise(XaVerb verb, XAException e);
+
+    /** How suspend and resume reach the driver. */
+    SuspendMode suspendMode();
+
+    /**
+     * Checks, on a fresh connection of the DataSource, that the database can prepare branches
+     * and that recovery can list them.
+     *
+     * @throws DatabaseNotReadyException naming what is missing and how to fix it
+     * @throws SQLException when the check itself could not run
+     */
+    default void checkReady(Connection connection, DatabaseTarget target) throws SQLException {}
+
+    /**
+     * True when the branch running on {@code connection} has changed nothing, so that it can be
+     * rolled back and vote read-only instead of preparing. Called after end(TMSUCCESS), before
+     * prepare, on the connection's own thread of control. The default says false (always prepare).
+     *
+     * @throws SQLException when it cannot tell; the branch is then prepared as usual
+     */
+    default boolean hasChangedNothing(Connection connection) throws SQLException {
+        return false;
+    }
+
+    /**
+     * Stops, from another thread, a statement that may be running on {@code connection}, so that
+     * the server stops working for a transaction that was just rolled back and closing the
+     * connection does not wait for the statement. Called before the connection is aborted; the
+     * default does nothing.
+     *
+     * @throws SQLException when the request could not be sent; the connection is aborted anyway
+     */
+    default void cancelRunningStatement(Connection connection) throws SQLException {}
+
+    /** True when {@code e} means the pooled connection is dead and must not be reused. */
+    default boolean isFatal(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && XaErrors.isConnectionLoss(state);
+    }
+
+    /** One sentence on why the DataSource could not open a connection, with the fix. */
+    default String explainConnectFailure(DatabaseTarget target, SQLException e) {
+        return ConnectFailures.explain(product(), target, e);
+    }
+}

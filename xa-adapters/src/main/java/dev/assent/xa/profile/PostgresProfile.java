@@ -1,0 +1,130 @@
+package dev.assent.xa.profile;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.transaction.xa.XAException;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * PostgreSQL through pgjdbc 42.7 ({@code org.postgresql.xa.PGXADataSource}). What differs, as
+ * observed against PostgreSQL 17:
+ *
+ * <ul>
+ *   <li>TMSUSPEND and TMRESUME are refused with XAER_RMERR; TMJOIN after end works on the same
+ *       connection, so suspend ends the association and resume joins it ({@link
+ *       SuspendMode#END_AND_JOIN}).
+ *   <li>After the backend is killed (SQLState 57P01), commit of a still-prepared branch fails with
+ *       XAER_RMERR, which XA reads as a heuristic rollback. PostgreSQL never completes a prepared
+ *       transaction on its own, so XAER_RMERR at commit means "not done, outcome unknown": it
+ *       becomes XAER_RMFAIL and recovery commits the branch later. A rollback that fails because
+ *       the connection is gone becomes XAER_RMFAIL too (the branch may still be prepared).
+ *   <li>A read-only branch votes XA_OK and would be prepared and committed; a branch that has no
+ *       transaction id ({@code txid_current_if_assigned()} is null) wrote nothing and votes
+ *       XA_RDONLY instead.
+ *   <li>A serialization failure or deadlock at PREPARE or one-phase COMMIT arrives as XAER_RMFAIL
+ *       (the driver maps every SQLState but class 23 to it); the server has rolled the transaction
+ *       back, so it becomes XA_RBTRANSIENT or XA_RBDEADLOCK.
+ *   <li>{@code max_prepared_transactions} is 0 by default and PREPARE then fails: checked at start.
+ * </ul>
+ */
+public final class PostgresProfile implements DatabaseProfile {
+    private static final Logger log = LoggerFactory.getLogger(PostgresProfile.class);
+
+    @Override
+    public String product() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public String xaDataSourceClassName() {
+        return "org.postgresql.xa.PGXADataSource";
+    }
+
+    @Override
+    public SuspendMode suspendMode() {
+        return SuspendMode.END_AND_JOIN;
+    }
+
+    @Override
+    public XAException normalise(XaVerb verb, XAException e) {
+        XAException coded = e.errorCode == 0 ? XaErrors.fromSqlCause(e) : e;
+        String state = XaErrors.sqlState(e);
+        return switch (verb) {
+            // No heuristic completion exists in PostgreSQL: RMERR cannot mean "rolled back".
+            case COMMIT ->
+                coded.errorCode == XAException.XAER_RMERR ? XaErrors.recoded(XAException.XAER_RMFAIL, coded) : coded;
+            case PREPARE, COMMIT_ONE_PHASE -> rolledBackByServer(coded, state);
+            case START, END, ROLLBACK, RECOVER, FORGET ->
+                coded.errorCode == XAException.XAER_RMERR && isLost(state)
+                        ? XaErrors.recoded(XAException.XAER_RMFAIL, coded)
+                        : coded;
+        };
+    }
+
+    private static XAException rolledBackByServer(XAException e, String state) {
+        if (e.errorCode != XAException.XAER_RMFAIL) {
+            return e;
+        } else if (state.equals("40P01")) {
+            return XaErrors.recoded(XAException.XA_RBDEADLOCK, e);
+        } else if (state.startsWith("40")) {
+            return XaErrors.recoded(XAException.XA_RBTRANSIENT, e);
+        }
+        return e;
+    }
+
+    /** Connection exceptions (08) and operator intervention (57P01 terminated, 57P02 crash, 57P03). */
+    private static boolean isLost(String state) {
+        return XaErrors.isConnectionLoss(state) || state.startsWith("57P");
+    }
+
+    @Override
+    public boolean isFatal(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && isLost(state);
+    }
+
+    /**
+     * A cancel request: closing the socket alone leaves the backend running its statement (and
+     * holding its locks) until the statement next talks to the client.
+     */
+    @Override
+    public void cancelRunningStatement(Connection connection) throws SQLException {
+        connection.unwrap(PGConnection.class).cancelQuery();
+    }
+
+    @Override
+    public void checkReady(Connection connection, DatabaseTarget target) throws SQLException {
+        int max;
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SHOW max_prepared_transactions")) {
+            rs.next();
+            max = Integer.parseInt(rs.getString(1).trim());
+        }
+        if (max == 0) {
+            throw new DatabaseNotReadyException("DataSource '" + target.name() + "': PostgreSQL at " + target.url()
+                    + " has max_prepared_transactions = 0, so it cannot prepare XA branches; set it to at least "
+                    + target.maxPoolSize() + " (the pool size) in postgresql.conf and restart the server.");
+        }
+        if (max < target.maxPoolSize()) {
+            log.warn(
+                    "DataSource '{}': PostgreSQL allows {} prepared transactions but the pool holds up to {}"
+                            + " connections; prepares beyond {} will fail",
+                    target.name(),
+                    max,
+                    target.maxPoolSize(),
+                    max);
+        }
+    }
+
+    @Override
+    public boolean hasChangedNothing(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT txid_current_if_assigned() IS NULL")) {
+            return rs.next() && rs.getBoolean(1);
+        }
+    }
+}

@@ -150,6 +150,17 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     }
 
     /**
+     * Unregisters a recovery resource (its data source is closing). Branches it still owes stay in
+     * the log and are reported as owed by every scan until a resource of that name is registered
+     * again.
+     *
+     * @return false when no resource of that name was registered
+     */
+    public boolean removeRecoveryResource(String name) {
+        return recovery.removeResource(name);
+    }
+
+    /**
      * Runs one recovery scan now, synchronously, over every registered resource: commits the
      * branches of logged commit decisions, rolls back this node's orphans, leaves everything else
      * alone. Idempotent: a second scan right after finds nothing to do.

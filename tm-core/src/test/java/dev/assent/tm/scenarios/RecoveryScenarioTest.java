@@ -120,4 +120,23 @@ class RecoveryScenarioTest extends ScenarioTest {
         assertThat(report.stillOwed()).singleElement().asString().contains("'b'", "addRecoveryResource");
         assertThat(manager.recover().stillOwed()).hasSize(1);
     }
+
+    @Test
+    void aRemovedRecoveryResourceIsNoLongerAskedAndItsNameCanBeReused() throws Exception {
+        // Resources: b registered, removed, registered again under the same name.
+        // Expected: a scan after removal does not call b; re-registration is accepted.
+        ScriptedXAResource b = resource("b");
+        AssentTransactionManager manager =
+                start(configure().recoveryResource("b", () -> b).recoveryInterval(Duration.ZERO));
+        int recoverCallsBefore = b.calls(Verb.RECOVER);
+
+        assertThat(manager.removeRecoveryResource("b")).isTrue();
+        manager.recover();
+        assertThat(b.calls(Verb.RECOVER)).isEqualTo(recoverCallsBefore);
+        assertThat(manager.removeRecoveryResource("b")).isFalse();
+
+        manager.addRecoveryResource("b", () -> b);
+        manager.recover();
+        assertThat(b.calls(Verb.RECOVER)).isGreaterThan(recoverCallsBefore);
+    }
 }

@@ -96,6 +96,12 @@ public final class RecoveryManager implements AutoCloseable {
         }
     }
 
+    /** Unregisters a resource manager; false when none of that name was registered. */
+    public boolean removeResource(String name) {
+        sampleResources.remove(name);
+        return resources.remove(name) != null;
+    }
+
     /**
      * The registered name of the resource manager {@code resource} belongs to (isSameRM against
      * one resource of each registered manager), or null.

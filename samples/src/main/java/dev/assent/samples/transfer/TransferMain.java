@@ -2,14 +2,17 @@ package dev.assent.samples.transfer;
 
 import dev.assent.tm.Assent;
 import dev.assent.tm.AssentTransactionManager;
+import dev.assent.tm.RecoveryReport;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.Locale;
 
 /**
- * The cross-database transfer: Assent's main program. Two embedded H2 databases play two banks;
- * every transfer debits one and credits the other in one XA transaction. The report at the end
- * proves the guarantees: the money is all there, and nothing is left prepared.
+ * The cross-database transfer: Assent's main program. Two databases (embedded H2, PostgreSQL or
+ * MariaDB, or servers of the user's) play two banks; every transfer debits one and credits the
+ * other in one XA transaction, coordinated with a durable log under the data directory. A run
+ * first recovers what an earlier, crashed run left prepared. The report at the end proves the
+ * guarantees: the money is all there, and nothing is left prepared.
  */
 public final class TransferMain {
     private TransferMain() {}
@@ -33,46 +36,78 @@ public final class TransferMain {
     /** Runs the sample and prints the report; true when every check passed. */
     static boolean run(TransferOptions options, PrintStream out) throws Exception {
         Files.createDirectories(options.dataDir());
-        Bank bankA = new Bank("bank-a", options.dataDir());
-        Bank bankB = new Bank("bank-b", options.dataDir());
+        out.printf(
+                Locale.ROOT,
+                "Assent transfer sample: %d transfers on %d threads, data in %s%n",
+                options.transfers(),
+                options.threads(),
+                options.dataDir().toAbsolutePath());
+        RunListener listener = new RunListener(options.crashAfter(), out);
+        try (Databases databases = Databases.start(options, out);
+                AssentTransactionManager tm = Assent.configure()
+                        .nodeId("transfer-sample")
+                        .logDirectory(options.dataDir().resolve("log"))
+                        .listener(listener)
+                        .build()) {
+            listener.beforeHalt(() -> stopForCrash(databases, out));
+            boolean embeddedH2 = options.setup() == TransferOptions.DatabaseSetup.H2;
+            int poolSize = options.threads() + 2;
+            try (Bank bankA = new Bank("bank-a", databases.bankA(), embeddedH2, tm, poolSize);
+                    Bank bankB = new Bank("bank-b", databases.bankB(), embeddedH2, tm, poolSize)) {
+                return transfer(options, out, tm, listener, bankA, bankB);
+            }
+        }
+    }
+
+    private static boolean transfer(
+            TransferOptions options,
+            PrintStream out,
+            AssentTransactionManager tm,
+            RunListener listener,
+            Bank bankA,
+            Bank bankB)
+            throws Exception {
+        out.printf(Locale.ROOT, "  %s: %s%n  %s: %s%n", bankA.name(), bankA.endpoint(), bankB.name(), bankB.endpoint());
+        // Registering the pools started recovery scans in the background; this one waits for them
+        // and resolves whatever an earlier (crashed) run left prepared in either database.
+        RecoveryReport recovery = tm.recover();
+        int recoveredCommitted = listener.recoveredCommitted();
+        int recoveredRolledBack = listener.recoveredRolledBack();
+        out.printf(
+                Locale.ROOT,
+                "  recovery at start-up: %d branches committed, %d rolled back%s%n",
+                recoveredCommitted,
+                recoveredRolledBack,
+                recovery.isComplete() ? "" : "  <-- INCOMPLETE: " + recovery);
+
         bankA.createAccounts(options.accounts(), options.initialBalance());
         bankB.createAccounts(options.accounts(), options.initialBalance());
         long before = bankA.totalBalance() + bankB.totalBalance();
 
-        out.printf(
-                Locale.ROOT,
-                "Assent transfer sample: %d transfers on %d threads between %s and %s (H2, %s)%n",
-                options.transfers(),
-                options.threads(),
-                bankA.name(),
-                bankB.name(),
-                options.dataDir().toAbsolutePath());
-        TransferWorkload workload;
+        TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options);
+        long start = System.nanoTime();
         long[] latencies;
-        long elapsed;
-        try (AssentTransactionManager tm =
-                Assent.configure().nodeId("transfer-sample").inMemoryLog().build()) {
-            workload = new TransferWorkload(tm, bankA, bankB, options);
-            long start = System.nanoTime();
-            ProgressBar progress = new ProgressBar(out, options.transfers(), workload::finished);
-            try {
-                latencies = workload.run();
-            } finally {
-                progress.close();
-            }
-            elapsed = System.nanoTime() - start;
+        ProgressBar progress = new ProgressBar(out, options.transfers(), workload::finished);
+        try {
+            latencies = workload.run();
+        } finally {
+            progress.close();
         }
+        long elapsed = System.nanoTime() - start;
 
         long after = bankA.totalBalance() + bankB.totalBalance();
         long preparedA = bankA.preparedTransactions();
         long preparedB = bankB.preparedTransactions();
-        bankA.shutdown();
-        bankB.shutdown();
 
         boolean moneyConserved = before == after;
         boolean nothingPrepared = preparedA == 0 && preparedB == 0;
         boolean noFailures = workload.failed() == 0;
-        out.printf(Locale.ROOT, "%n  transfers committed         %,10d%n", workload.committed());
+        out.printf(
+                Locale.ROOT,
+                "%n  recovered (earlier run)     %,10d committed / %,d rolled back branches%n",
+                recoveredCommitted,
+                recoveredRolledBack);
+        out.printf(Locale.ROOT, "  transfers committed         %,10d%n", workload.committed());
         out.printf(Locale.ROOT, "  rolled back (no funds)      %,10d%n", workload.insufficientFunds());
         out.printf(
                 Locale.ROOT,
@@ -94,13 +129,24 @@ public final class TransferMain {
                 moneyConserved ? "OK, conserved" : "MISMATCH");
         out.printf(
                 Locale.ROOT,
-                "  prepared transactions left  %s %d, %s %d  %s%n",
+                "  prepared transactions left  %s (%s) %d, %s (%s) %d  %s%n",
                 bankA.name(),
+                bankA.endpoint().product().label(),
                 preparedA,
                 bankB.name(),
+                bankB.endpoint().product().label(),
                 preparedB,
                 nothingPrepared ? "OK" : "NOT RESOLVED");
-        return moneyConserved && nothingPrepared && noFailures;
+        return moneyConserved && nothingPrepared && noFailures && recovery.isComplete();
+    }
+
+    /** Before a --crash-after halt: the embedded servers stop as a crashed host's would restart. */
+    private static void stopForCrash(Databases databases, PrintStream out) {
+        try {
+            databases.close();
+        } catch (Exception e) {
+            out.println("  could not stop the embedded servers before halting: " + e);
+        }
     }
 
     private static long percentile(long[] sorted, double fraction) {

@@ -4,9 +4,34 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 
 /** The transfer sample's command line, parsed and checked once. */
-record TransferOptions(int threads, int transfers, int accounts, long initialBalance, Path dataDir, boolean help) {
+record TransferOptions(
+        int threads,
+        int transfers,
+        int accounts,
+        long initialBalance,
+        Path dataDir,
+        DatabaseSetup setup,
+        Endpoint externalA,
+        Endpoint externalB,
+        int crashAfter,
+        boolean help) {
+
+    /** Where the two banks live. */
+    enum DatabaseSetup {
+        /** Two embedded H2 file databases. */
+        H2,
+        /** Two embedded PostgreSQL servers. */
+        POSTGRES,
+        /** Two embedded MariaDB servers. */
+        MARIADB,
+        /** An embedded PostgreSQL server (bank A) and an embedded MariaDB server (bank B). */
+        MIXED,
+        /** Two servers the user runs, given by --url-a and --url-b. */
+        EXTERNAL
+    }
 
     static final String USAGE = String.join(
             System.lineSeparator(),
@@ -14,15 +39,30 @@ record TransferOptions(int threads, int transfers, int accounts, long initialBal
             "",
             "Moves money between accounts held in two databases (bank A and bank B) with",
             "Assent coordinating each transfer as one XA transaction, then checks that no",
-            "money appeared or vanished and that no transaction was left prepared.",
+            "money appeared or vanished and that no transaction was left prepared. The",
+            "transaction log lives in <data-dir>/log; a run first recovers what an earlier",
+            "run left unfinished and reports it.",
             "",
             "Options:",
             "  --threads N        concurrent transfer threads (default 4)",
             "  --transfers N      transfers in total (default 2000)",
-            "  --accounts N       accounts per bank (default 50)",
+            "  --accounts N       accounts per bank, when a bank is created (default 50)",
             "  --balance N        opening balance of each account, in cents (default 10000)",
-            "  --data-dir DIR     where the databases and the transaction log live",
+            "  --data-dir DIR     where the transaction log and the embedded databases live",
             "                     (default ./transfer-data)",
+            "  --db KIND          the two banks' databases (default h2):",
+            "                       h2        two embedded H2 file databases",
+            "                       postgres  two embedded PostgreSQL 17 servers",
+            "                       mariadb   two embedded MariaDB 11.4 servers",
+            "                       mixed     embedded PostgreSQL (bank A) and MariaDB (bank B)",
+            "                     embedded servers run on Linux x86-64, keep their files under",
+            "                     the data directory and are stopped at the end of the run",
+            "  --url-a URL        bank A on a server of your own (jdbc:postgresql:, jdbc:mariadb:,",
+            "  --url-b URL        jdbc:mysql: or jdbc:h2:); give both, instead of --db",
+            "  --user-a U, --password-a P, --user-b U, --password-b P",
+            "                     logins for --url-a and --url-b",
+            "  --crash-after N    halt the process in the middle of a commit after N transfers",
+            "                     (decision logged, branches prepared); the next run recovers",
             "  --help             this text");
 
     static TransferOptions parse(String... args) {
@@ -31,6 +71,15 @@ record TransferOptions(int threads, int transfers, int accounts, long initialBal
         int accounts = 50;
         long balance = 10_000;
         Path dataDir = Path.of("transfer-data");
+        DatabaseSetup setup = DatabaseSetup.H2;
+        boolean setupGiven = false;
+        String urlA = null;
+        String urlB = null;
+        String userA = "";
+        String passwordA = "";
+        String userB = "";
+        String passwordB = "";
+        int crashAfter = 0;
         boolean help = false;
         Deque<String> queue = new ArrayDeque<>(List.of(args));
         while (!queue.isEmpty()) {
@@ -41,6 +90,17 @@ record TransferOptions(int threads, int transfers, int accounts, long initialBal
                 case "--accounts" -> accounts = positive(option, queue);
                 case "--balance" -> balance = positive(option, queue);
                 case "--data-dir" -> dataDir = Path.of(value(option, queue));
+                case "--db" -> {
+                    setup = setup(value(option, queue));
+                    setupGiven = true;
+                }
+                case "--url-a" -> urlA = value(option, queue);
+                case "--url-b" -> urlB = value(option, queue);
+                case "--user-a" -> userA = value(option, queue);
+                case "--password-a" -> passwordA = value(option, queue);
+                case "--user-b" -> userB = value(option, queue);
+                case "--password-b" -> passwordB = value(option, queue);
+                case "--crash-after" -> crashAfter = positive(option, queue);
                 case "--help", "-h" -> help = true;
                 default ->
                     throw new IllegalArgumentException(
@@ -50,7 +110,32 @@ record TransferOptions(int threads, int transfers, int accounts, long initialBal
         if (accounts < 2) {
             throw new IllegalArgumentException("--accounts must be at least 2, got " + accounts);
         }
-        return new TransferOptions(threads, transfers, accounts, balance, dataDir, help);
+        Endpoint externalA = null;
+        Endpoint externalB = null;
+        if (urlA != null || urlB != null) {
+            if (urlA == null || urlB == null) {
+                throw new IllegalArgumentException("--url-a and --url-b go together; give both");
+            }
+            if (setupGiven) {
+                throw new IllegalArgumentException("--db and --url-a/--url-b exclude each other; give one");
+            }
+            setup = DatabaseSetup.EXTERNAL;
+            externalA = Endpoint.of("--url-a", urlA, userA, passwordA);
+            externalB = Endpoint.of("--url-b", urlB, userB, passwordB);
+        }
+        return new TransferOptions(
+                threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, help);
+    }
+
+    private static DatabaseSetup setup(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "h2" -> DatabaseSetup.H2;
+            case "postgres", "postgresql" -> DatabaseSetup.POSTGRES;
+            case "mariadb" -> DatabaseSetup.MARIADB;
+            case "mixed" -> DatabaseSetup.MIXED;
+            default ->
+                throw new IllegalArgumentException("--db takes h2, postgres, mariadb or mixed, got '" + value + "'");
+        };
     }
 
     private static String value(String option, Deque<String> queue) {

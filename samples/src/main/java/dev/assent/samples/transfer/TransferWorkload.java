@@ -10,12 +10,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.sql.XAConnection;
 
 /**
- * Runs the transfers: each thread holds one XA connection per bank and moves money from an
- * account in one bank to an account in the other, one XA transaction per transfer. A transfer
- * whose source lacks the funds is rolled back on both sides.
+ * Runs the transfers: each thread moves money from an account in one bank to an account in the
+ * other, one XA transaction per transfer, with connections from the banks' pools (which enlist
+ * them by themselves). A transfer whose source lacks the funds is rolled back on both sides.
  */
 final class TransferWorkload {
     /** One in this many transfers asks for more than any account can hold, to show rollbacks. */
@@ -92,47 +91,44 @@ final class TransferWorkload {
 
         @Override
         public void run() {
-            XAConnection xaA = null;
-            XAConnection xaB = null;
             try {
-                xaA = bankA.openXaConnection();
-                xaB = bankB.openXaConnection();
-                Connection a = xaA.getConnection();
-                Connection b = xaB.getConnection();
                 while (started.getAndIncrement() < options.transfers()) {
                     long begin = System.nanoTime();
-                    transferOnce(xaA, a, xaB, b);
+                    transferOnce();
                     latencies[count++] = System.nanoTime() - begin;
                 }
             } catch (Exception e) {
                 error = e;
-            } finally {
-                closeQuietly(xaA);
-                closeQuietly(xaB);
             }
         }
 
-        private void transferOnce(XAConnection xaA, Connection a, XAConnection xaB, Connection b) throws Exception {
+        private void transferOnce() throws Exception {
             boolean fromA = random.nextBoolean();
             int fromAccount = random.nextInt(options.accounts());
             int toAccount = random.nextInt(options.accounts());
             long amount = random.nextInt(OVERDRAFT_EVERY) == 0
                     ? options.initialBalance() * options.accounts() * 4L
                     : 1 + random.nextLong(Math.max(1, options.initialBalance() / 10));
+            Bank from = fromA ? bankA : bankB;
+            Bank to = fromA ? bankB : bankA;
             tm.begin();
-            try {
-                tm.getTransaction().enlistResource(xaA.getXAResource());
-                tm.getTransaction().enlistResource(xaB.getXAResource());
-                boolean debited = debit(fromA ? a : b, fromAccount, amount);
-                if (!debited) {
-                    tm.rollback();
-                    insufficientFunds.incrementAndGet();
-                    return;
+            // The pools enlist each connection as a branch of the transaction on getConnection();
+            // closing the handles ends nothing: the connections go back when the transaction ends.
+            boolean debited;
+            try (Connection debitSide = from.connection();
+                    Connection creditSide = to.connection()) {
+                debited = debit(debitSide, fromAccount, amount);
+                if (debited) {
+                    credit(creditSide, toAccount, amount);
                 }
-                credit(fromA ? b : a, toAccount, amount);
             } catch (SQLException | RuntimeException e) {
                 tm.rollback();
                 failed.incrementAndGet();
+                return;
+            }
+            if (!debited) {
+                tm.rollback();
+                insufficientFunds.incrementAndGet();
                 return;
             }
             try {
@@ -162,17 +158,6 @@ final class TransferWorkload {
             if (update.executeUpdate() != 1) {
                 throw new SQLException("no account " + account + " to credit");
             }
-        }
-    }
-
-    private static void closeQuietly(XAConnection connection) {
-        if (connection == null) {
-            return;
-        }
-        try {
-            connection.close();
-        } catch (SQLException e) {
-            // Closing after the run: nothing left to protect.
         }
     }
 }

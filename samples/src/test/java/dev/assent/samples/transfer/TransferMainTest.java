@@ -4,9 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +32,77 @@ class TransferMainTest {
         assertThat(TransferMain.run(options, out)).isTrue();
 
         String report = output.toString(StandardCharsets.UTF_8);
-        assertThat(report).contains("OK, conserved").doesNotContain("MISMATCH", "NOT RESOLVED");
+        assertThat(report).contains("OK, conserved").doesNotContain("MISMATCH", "NOT RESOLVED", "INCOMPLETE");
         assertThat(report).containsPattern("rolled back \\(no funds\\) +[1-9]");
+        assertThat(dataDir.resolve("log")).isDirectory();
+    }
+
+    @Test
+    void aRunHaltedInTheMiddleOfACommitIsRecoveredByTheNextOne() throws Exception {
+        // A child JVM halts after the commit decision of transfer 31 is logged, its branches
+        // prepared in both H2 databases. Expected: exit status 3 (halt); the next run commits the
+        // prepared branches first, the money adds up to what was seeded, nothing stays prepared.
+        List<String> args = List.of(
+                "--threads",
+                "2",
+                "--transfers",
+                "200",
+                "--accounts",
+                "10",
+                "--crash-after",
+                "30",
+                "--data-dir",
+                dataDir.toString());
+        Path childOutput = dataDir.resolve("child.txt");
+        Process child = new ProcessBuilder(childCommand(args))
+                .redirectErrorStream(true)
+                .redirectOutput(childOutput.toFile())
+                .start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String crashed = Files.readString(childOutput, StandardCharsets.UTF_8);
+        assertThat(child.exitValue()).as(crashed).isEqualTo(RunListener.CRASH_STATUS);
+        assertThat(crashed).contains("--crash-after 30: halting").doesNotContain("transfers committed");
+
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+        TransferOptions rerun = TransferOptions.parse(
+                "--threads", "2", "--transfers", "100", "--accounts", "10", "--data-dir", dataDir.toString());
+        assertThat(TransferMain.run(rerun, out)).isTrue();
+
+        String report = output.toString(StandardCharsets.UTF_8);
+        assertThat(report).containsPattern("recovery at start-up: [1-9][0-9]* branches committed");
+        assertThat(report)
+                .contains("money before / after           200,000 / 200,000  OK, conserved")
+                .contains("bank-a (H2) 0, bank-b (H2) 0  OK")
+                .doesNotContain("INCOMPLETE");
+    }
+
+    @Test
+    @Tag("database")
+    void mixedPostgresAndMariaDbBanksConserveMoney() throws Exception {
+        // Bank A on an embedded PostgreSQL server, bank B on an embedded MariaDB server, both
+        // stopped at the end. Expected: success; no prepared transaction in pg_prepared_xacts or
+        // XA RECOVER.
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+        TransferOptions options = TransferOptions.parse(
+                "--db",
+                "mixed",
+                "--threads",
+                "4",
+                "--transfers",
+                "200",
+                "--accounts",
+                "20",
+                "--data-dir",
+                dataDir.toString());
+
+        assertThat(TransferMain.run(options, out))
+                .as(output.toString(StandardCharsets.UTF_8))
+                .isTrue();
+
+        String report = output.toString(StandardCharsets.UTF_8);
+        assertThat(report).contains("OK, conserved", "bank-a (PostgreSQL) 0, bank-b (MariaDB) 0  OK");
     }
 
     @Test
@@ -36,5 +110,38 @@ class TransferMainTest {
         assertThatThrownBy(() -> TransferOptions.parse("--threads", "zero"))
                 .hasMessage("--threads takes a positive whole number, got 'zero'");
         assertThatThrownBy(() -> TransferOptions.parse("--colour")).hasMessageContaining("--help");
+        assertThatThrownBy(() -> TransferOptions.parse("--db", "oracle")).hasMessageContaining("h2, postgres");
+        assertThatThrownBy(() -> TransferOptions.parse("--url-a", "jdbc:h2:mem:a"))
+                .hasMessage("--url-a and --url-b go together; give both");
+        assertThatThrownBy(() -> TransferOptions.parse("--url-a", "jdbc:oracle:x", "--url-b", "jdbc:h2:mem:b"))
+                .hasMessageContaining("--url-a must start with jdbc:postgresql:");
+    }
+
+    @Test
+    void externalUrlsNameTheProduct() {
+        TransferOptions options = TransferOptions.parse(
+                "--url-a",
+                "jdbc:postgresql://db-a/bank",
+                "--user-a",
+                "a",
+                "--password-a",
+                "secret",
+                "--url-b",
+                "jdbc:mysql://db-b/bank");
+        assertThat(options.setup()).isEqualTo(TransferOptions.DatabaseSetup.EXTERNAL);
+        assertThat(options.externalA().product()).isEqualTo(Endpoint.Product.POSTGRES);
+        assertThat(options.externalB().product()).isEqualTo(Endpoint.Product.MARIADB);
+        assertThat(options.externalA().toString()).doesNotContain("secret");
+        assertThat(TransferOptions.USAGE).contains("--crash-after N", "--db KIND", "--url-a URL");
+    }
+
+    private static List<String> childCommand(List<String> args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                java, "-cp", classPath, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", TransferMain.class.getName()));
+        command.addAll(args);
+        assertThat(classPath).contains(File.pathSeparator);
+        return command;
     }
 }

@@ -118,15 +118,20 @@ final class SegmentScanner {
         return -1;
     }
 
+    private ByteBuffer zeros;
+
     private boolean allZeroFrom(long from) throws IOException {
         long offset = from;
         while (offset < size) {
             int wanted = (int) Math.min(window.capacity(), size - offset);
             int index = load(offset, wanted);
-            for (int i = index; i < index + wanted; i++) {
-                if (window.get(i) != 0) {
-                    return false;
-                }
+            if (zeros == null) {
+                zeros = ByteBuffer.allocate(window.capacity());
+            }
+            // ByteBuffer.mismatch compares many bytes per step: a 64 MiB preallocated tail is
+            // checked at memory speed, not byte by byte (that loop dominated start-up).
+            if (window.slice(index, wanted).mismatch(zeros.slice(0, wanted)) != -1) {
+                return false;
             }
             offset += wanted;
         }

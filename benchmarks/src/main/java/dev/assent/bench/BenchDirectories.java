@@ -17,9 +17,14 @@ public final class BenchDirectories {
 
     private BenchDirectories() {}
 
+    /** The configured parent of every benchmark's data directory (it may not exist yet). */
+    public static Path parent() {
+        return Path.of(System.getProperty(PROPERTY, "target/bench-data")).toAbsolutePath();
+    }
+
     /** Creates an empty directory named after {@code prefix} under the configured parent. */
     public static Path create(String prefix) throws IOException {
-        Path parent = Path.of(System.getProperty(PROPERTY, "target/bench-data")).toAbsolutePath();
+        Path parent = parent();
         Files.createDirectories(parent);
         return Files.createTempDirectory(parent, prefix + "-");
     }

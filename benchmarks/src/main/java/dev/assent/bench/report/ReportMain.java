@@ -1,5 +1,6 @@
 package dev.assent.bench.report;
 
+import dev.assent.bench.e2e.E2eReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.util.List;
 
 /**
  * Turns JMH JSON files into {@code results.csv}, {@code results.md} and {@code throughput.png}.
+ * When the output directory already holds the recovery benchmark's {@code recovery.csv} or the
+ * end-to-end benchmark's {@code e2e.csv}, their sections are added to {@code results.md}.
  *
  * <pre>
  * ReportMain --out DIR [--data-dir DIR] [--title TEXT] FILE.json...
@@ -54,7 +57,16 @@ public final class ReportMain {
         Path markdown = out.resolve(MARKDOWN);
         Path chart = out.resolve(CHART);
         CsvReport.write(comparison, csv);
-        MarkdownReport.write(comparison, jmh, MachineInfo.probe(dataDirectory), title, CHART, markdown);
+        MachineInfo machine = MachineInfo.probe(dataDirectory);
+        MarkdownReport.write(comparison, jmh, machine, title, CHART, markdown);
+        Path recovery = out.resolve(RecoveryCsv.FILE);
+        if (Files.exists(recovery)) {
+            RecoverySection.writeInto(markdown, RecoverySection.markdown(RecoveryCsv.read(recovery)), machine, title);
+        }
+        Path e2e = out.resolve(E2eReport.CSV);
+        if (Files.exists(e2e)) {
+            E2eReport.writeInto(markdown, E2eReport.markdown(E2eReport.readCsv(e2e), E2eReport.setup(out)), title);
+        }
         ThroughputChart.write(comparison, "Two-phase commit of two no-op resources (" + title + ")", chart);
         return List.of(csv, markdown, chart);
     }

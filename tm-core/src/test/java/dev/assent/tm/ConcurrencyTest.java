@@ -2,6 +2,7 @@ package dev.assent.tm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.assent.tm.testkit.Eventually;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.Status;
 import java.time.Duration;
@@ -126,10 +127,10 @@ class ConcurrencyTest {
         tm.begin();
         tm.getTransaction().enlistResource(checker.newResource(false));
         tm.getTransaction().enlistResource(checker.newResource(false));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (tm.getStatus() != Status.STATUS_ROLLEDBACK && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Eventually.await(
+                "the reaper to roll the transaction back",
+                Duration.ofSeconds(20),
+                () -> tm.getStatus() == Status.STATUS_ROLLEDBACK);
         try {
             tm.commit();
             throw new AssertionError("an expired transaction committed");

@@ -3,6 +3,7 @@ package dev.assent.tm.conformance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assent.tm.testkit.Eventually;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.NotSupportedException;
 import jakarta.transaction.RollbackException;
@@ -11,6 +12,7 @@ import jakarta.transaction.Synchronization;
 import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
+import java.time.Duration;
 import java.util.List;
 import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
@@ -253,11 +255,14 @@ abstract class JtaConformanceContract {
         tm().setTransactionTimeout(1);
         tm().begin();
         tm().getTransaction().enlistResource(resource("a"));
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (!journal.contains("a:rollback") && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+        try {
+            Eventually.await(
+                    "the expired branch to be rolled back",
+                    Duration.ofSeconds(10),
+                    () -> journal.contains("a:rollback"));
+        } finally {
+            tm().setTransactionTimeout(0);
         }
-        tm().setTransactionTimeout(0);
 
         assertThat(journal).contains("a:rollback");
         assertThatThrownBy(() -> tm().commit()).isInstanceOf(RollbackException.class);

@@ -162,9 +162,9 @@ class CrashRecoveryTest {
             child.destroyForcibly();
             throw new AssertionError("the child JVM did not finish within 60 s; see " + output);
         }
-        if (child.exitValue() != CrashingChild.HALTED) {
-            System.err.println(Files.readString(output, StandardCharsets.UTF_8));
-        }
+        assertThat(child.exitValue())
+                .as("exit status of the child JVM; its output:%n%s", Files.readString(output, StandardCharsets.UTF_8))
+                .isEqualTo(CrashingChild.HALTED);
         return child.exitValue();
     }
 }

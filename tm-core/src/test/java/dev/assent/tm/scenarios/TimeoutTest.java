@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assent.tm.AssentTransactionManager;
+import dev.assent.tm.testkit.Eventually;
 import dev.assent.tm.testkit.MutableClock;
 import dev.assent.tm.testkit.RecordingSynchronization;
 import dev.assent.tm.testkit.ScriptedXAResource;
@@ -198,17 +199,17 @@ class TimeoutTest extends ScenarioTest {
     }
 
     private static void awaitStatus(Transaction tx, int status) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
         try {
-            while (tx.getStatus() != status) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("status stayed " + tx.getStatus() + ", expected " + status);
-                }
-                Thread.sleep(2);
-            }
+            Eventually.await("status " + status, PATIENCE, () -> statusOf(tx) == status);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
+        }
+    }
+
+    private static int statusOf(Transaction tx) {
+        try {
+            return tx.getStatus();
         } catch (SystemException e) {
             throw new AssertionError(e);
         }

@@ -42,8 +42,7 @@ public final class H2Profile implements DatabaseProfile {
     public XAException normalise(XaVerb verb, XAException e) {
         XAException coded = e.errorCode == 0 ? fromCause(e) : e;
         return switch (verb) {
-            case COMMIT ->
-                coded.errorCode == XAException.XAER_RMERR ? XaErrors.recoded(XAException.XAER_RMFAIL, coded) : coded;
+            case COMMIT -> XaErrors.commitErrorIsUnknownOutcome(coded);
             case START, END, PREPARE, COMMIT_ONE_PHASE, ROLLBACK, RECOVER, FORGET -> coded;
         };
     }

@@ -56,8 +56,7 @@ public final class MariaDbProfile implements DatabaseProfile {
     public XAException normalise(XaVerb verb, XAException e) {
         XAException coded = e.errorCode == 0 ? fromCause(e) : e;
         return switch (verb) {
-            case COMMIT ->
-                coded.errorCode == XAException.XAER_RMERR ? XaErrors.recoded(XAException.XAER_RMFAIL, coded) : coded;
+            case COMMIT -> XaErrors.commitErrorIsUnknownOutcome(coded);
             case ROLLBACK, RECOVER, START, END, PREPARE, COMMIT_ONE_PHASE, FORGET -> coded;
         };
     }

@@ -55,8 +55,7 @@ public final class PostgresProfile implements DatabaseProfile {
         String state = XaErrors.sqlState(e);
         return switch (verb) {
             // No heuristic completion exists in PostgreSQL: RMERR cannot mean "rolled back".
-            case COMMIT ->
-                coded.errorCode == XAException.XAER_RMERR ? XaErrors.recoded(XAException.XAER_RMFAIL, coded) : coded;
+            case COMMIT -> XaErrors.commitErrorIsUnknownOutcome(coded);
             case PREPARE, COMMIT_ONE_PHASE -> rolledBackByServer(coded, state);
             case START, END, ROLLBACK, RECOVER, FORGET ->
                 coded.errorCode == XAException.XAER_RMERR && isLost(state)

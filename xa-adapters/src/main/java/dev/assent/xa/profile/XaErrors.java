@@ -29,6 +29,16 @@ public final class XaErrors {
         return of(code, "driver said " + nameOf(original.errorCode) + said, original);
     }
 
+    /**
+     * For a database that never completes a prepared branch on its own (no heuristic decisions):
+     * XAER_RMERR at a second-phase commit cannot mean "your work was rolled back", as the XA
+     * specification reads it, only "something failed"; it becomes XAER_RMFAIL, so the branch stays
+     * owed to recovery instead of being reported as a heuristic rollback.
+     */
+    public static XAException commitErrorIsUnknownOutcome(XAException coded) {
+        return coded.errorCode == XAException.XAER_RMERR ? recoded(XAException.XAER_RMFAIL, coded) : coded;
+    }
+
     /** The first SQLException in the cause chain of {@code e}, or null. */
     public static SQLException sqlCause(Throwable e) {
         Throwable t = e;

@@ -71,6 +71,11 @@ final class CommitPhase {
         }
     }
 
+    /**
+     * XA_RETRY means "not now": the resource needs a moment (a lock, a failover). The committing
+     * thread waits here, briefly and increasingly, because an unprepared one-phase branch cannot be
+     * handed to recovery; only this rare path sleeps, never the common one.
+     */
     private static boolean pause(int attempt) {
         try {
             Thread.sleep(RETRY_PAUSE_MILLIS * attempt);

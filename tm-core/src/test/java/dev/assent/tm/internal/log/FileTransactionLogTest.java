@@ -9,12 +9,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assent.tm.spi.TransactionListener;
+import dev.assent.tm.testkit.Eventually;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -140,6 +142,7 @@ class FileTransactionLogTest {
             log.append(completed(1));
             long second = log.append(completed(2));
             awaitWrites(writes + 1);
+            // A negative check: give a wrongly forcing writer the time to show itself.
             Thread.sleep(20);
             assertThat(storage.dataForces.get()).isEqualTo(forces);
 
@@ -153,11 +156,7 @@ class FileTransactionLogTest {
     }
 
     private void awaitWrites(int count) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (storage.writes.get() < count && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
-        assertThat(storage.writes.get()).isGreaterThanOrEqualTo(count);
+        Eventually.await(count + " writes", Duration.ofSeconds(5), () -> storage.writes.get() >= count);
     }
 
     /* Each open is a new run: incarnation 1, 2, 3, recorded in the new segment's forced header. */

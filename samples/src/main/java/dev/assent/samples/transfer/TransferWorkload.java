@@ -117,9 +117,18 @@ final class TransferWorkload {
             boolean debited;
             try (Connection debitSide = from.connection();
                     Connection creditSide = to.connection()) {
-                debited = debit(debitSide, fromAccount, amount);
-                if (debited) {
+                // Bank A's row is always locked before bank B's. Otherwise a transfer A->B and one
+                // B->A can each hold one row and wait for the other's: a deadlock across two
+                // databases that neither can see, ended only by a lock timeout. When the credit
+                // comes first and the debit then finds no funds, the rollback undoes the credit.
+                if (fromA) {
+                    debited = debit(debitSide, fromAccount, amount);
+                    if (debited) {
+                        credit(creditSide, toAccount, amount);
+                    }
+                } else {
                     credit(creditSide, toAccount, amount);
+                    debited = debit(debitSide, fromAccount, amount);
                 }
             } catch (SQLException | RuntimeException e) {
                 tm.rollback();

@@ -28,8 +28,8 @@ class TransferMainTest {
         TransferOptions options = TransferOptions.parse(
                 "--threads", "4", "--transfers", "300", "--accounts", "20", "--data-dir", dataDir.toString());
 
-        assertThat(TransferMain.run(options, out)).isTrue();
-        assertThat(TransferMain.run(options, out)).isTrue();
+        assertThat(TransferMain.run(options, out)).as("first run:%n%s", output).isTrue();
+        assertThat(TransferMain.run(options, out)).as("second run:%n%s", output).isTrue();
 
         String report = output.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("OK, conserved").doesNotContain("MISMATCH", "NOT RESOLVED", "INCOMPLETE");

@@ -1,5 +1,6 @@
 package dev.assent.tm;
 
+import dev.assent.tm.internal.log.LogStorage;
 import dev.assent.tm.internal.tx.XidFactory;
 import dev.assent.tm.spi.TransactionListener;
 import java.nio.file.Path;
@@ -38,8 +39,15 @@ public final class Assent {
         private Duration recoveryInterval = Duration.ofSeconds(30);
         private Duration orphanGracePeriod = Duration.ofSeconds(60);
         private final Map<String, Supplier<XAResource>> recoveryResources = new LinkedHashMap<>();
+        private LogStorage logStorage = LogStorage.fileSystem();
 
         private Builder() {}
+
+        /** The seam through which tests make the log's disk fail (CONTRIBUTING.md rule 11); not public API. */
+        Builder logStorage(LogStorage storage) {
+            this.logStorage = Objects.requireNonNull(storage, "storage");
+            return this;
+        }
 
         /** Required: this manager's name (printable ASCII, at most 28 bytes), unique per log. */
         public Builder nodeId(String nodeId) {
@@ -55,8 +63,10 @@ public final class Assent {
 
         /**
          * Keeps the transaction log in memory: commit decisions do not survive a crash, so a
-         * crash between prepare and commit leaves branches for a human to resolve. For tests and
-         * for measuring the coordinator alone.
+         * crash between prepare and commit leaves branches for a human to resolve: recovery in a
+         * later run lists them in its report and neither commits nor rolls them back (it cannot
+         * tell a committed transaction's branch from an aborted one's). For tests and for
+         * measuring the coordinator alone.
          */
         public Builder inMemoryLog() {
             this.inMemoryLog = true;
@@ -156,7 +166,7 @@ public final class Assent {
                     recoveryInterval,
                     orphanGracePeriod,
                     recoveryResources);
-            return new AssentTransactionManager(config);
+            return new AssentTransactionManager(config, logStorage);
         }
     }
 }

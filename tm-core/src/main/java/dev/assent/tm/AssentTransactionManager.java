@@ -5,6 +5,7 @@ import dev.assent.tm.internal.coordinator.Listeners;
 import dev.assent.tm.internal.log.FileLogOptions;
 import dev.assent.tm.internal.log.FileTransactionLog;
 import dev.assent.tm.internal.log.InMemoryTransactionLog;
+import dev.assent.tm.internal.log.LogStorage;
 import dev.assent.tm.internal.log.OpenReport;
 import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
@@ -56,10 +58,10 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     private final TransactionSynchronizationRegistry synchronizationRegistry;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    AssentTransactionManager(AssentConfig config) {
+    AssentTransactionManager(AssentConfig config, LogStorage logStorage) {
         this.config = config;
         Listeners listeners = new Listeners(config.listeners());
-        this.transactionLog = openLog(config, listeners);
+        this.transactionLog = openLog(config, listeners, logStorage);
         XidFactory xids = new XidFactory(config.nodeId(), transactionLog.incarnation());
         RecoveryLedger ledger = new RecoveryLedger();
         transactionLog.replay(ledger::replay);
@@ -95,14 +97,17 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         recovery.scheduleEvery(config.recoveryInterval());
     }
 
-    private static TransactionLog openLog(AssentConfig config, Listeners listeners) {
+    private static TransactionLog openLog(AssentConfig config, Listeners listeners, LogStorage logStorage) {
         if (config.inMemoryLog()) {
-            return new InMemoryTransactionLog(System.currentTimeMillis());
+            // Unique among the runs of a node without a log to count them: the time, and random
+            // low bits for two managers started within the same millisecond.
+            return new InMemoryTransactionLog((System.currentTimeMillis() << 20)
+                    | ThreadLocalRandom.current().nextInt(1 << 20));
         }
         FileTransactionLog log = FileTransactionLog.open(
                 config.logDirectory(),
                 config.nodeId(),
-                FileLogOptions.defaults().withListener(listeners));
+                FileLogOptions.defaults().withListener(listeners).withStorage(logStorage));
         OpenReport report = log.openReport();
         report.tornTail()
                 .ifPresent(torn -> LOG.warn(
@@ -204,6 +209,13 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
     public void begin() throws NotSupportedException, SystemException {
         requireOpen();
         TransactionImpl current = association.current();
+        if (current != null && current.state().isFinal()) {
+            // The reaper ended it behind the application's back; the application must still hear
+            // about it from its own commit() or rollback() (Narayana refuses begin() here too).
+            throw new NotSupportedException("the thread's transaction " + current.transactionId() + " is already "
+                    + (current.timedOut() ? "rolled back after its timeout" : "completed")
+                    + "; call commit() or rollback() to end it before beginning another");
+        }
         if (current != null) {
             throw new NotSupportedException("the thread already works in " + current.transactionId()
                     + "; nested transactions are not supported (suspend it first)");

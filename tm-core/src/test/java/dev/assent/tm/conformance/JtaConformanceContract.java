@@ -269,6 +269,31 @@ abstract class JtaConformanceContract {
         assertThat(tm().getTransaction()).isNull();
     }
 
+    @Test
+    void aThreadWhoseTransactionTimedOutMustEndItBeforeBeginningAnother() throws Exception {
+        // Resources: a. Fault: the timeout (1 s) passes and the reaper rolls back, while the thread
+        // is still associated. Expected (Assent and Narayana alike): begin() is refused with
+        // NotSupportedException, so the application cannot miss that its work was rolled back;
+        // the status says STATUS_ROLLEDBACK; rollback() ends it and begin() works again.
+        tm().setTransactionTimeout(1);
+        tm().begin();
+        tm().getTransaction().enlistResource(resource("a"));
+        try {
+            Eventually.await(
+                    "the expired branch to be rolled back",
+                    Duration.ofSeconds(10),
+                    () -> journal.contains("a:rollback"));
+        } finally {
+            tm().setTransactionTimeout(0);
+        }
+
+        assertThatThrownBy(() -> tm().begin()).isInstanceOf(NotSupportedException.class);
+        assertThat(tm().getStatus()).isEqualTo(Status.STATUS_ROLLEDBACK);
+        tm().rollback();
+        tm().begin();
+        tm().rollback();
+    }
+
     private Synchronization recording(String name) {
         return new Synchronization() {
             @Override

@@ -58,6 +58,49 @@ class CrashRecoveryTest {
         assertConsistent(crashPoint.committedAfterRecovery, CRASH_IN);
     }
 
+    /** A crash of the first run, then a crash of the run recovering it, at a step of recovery. */
+    enum CrashDuringRecovery {
+        AFTER_FIRST_RECOVERY_COMMIT(CrashPoint.AFTER_DECISION_FORCED, "after-commit", "rm-a"),
+        AFTER_LAST_RECOVERY_COMMIT(CrashPoint.AFTER_DECISION_FORCED, "after-commit", "rm-b"),
+        AFTER_RECOVERY_COMMIT_OF_THE_REST(CrashPoint.BETWEEN_TWO_COMMITS, "after-commit", "rm-b"),
+        AFTER_ORPHAN_ROLLBACK(CrashPoint.AFTER_SOME_PREPARES, "after-rollback", "rm-a");
+
+        final CrashPoint first;
+        final String point;
+        final String where;
+
+        CrashDuringRecovery(CrashPoint first, String point, String where) {
+            this.first = first;
+            this.point = point;
+            this.where = where;
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(CrashDuringRecovery.class)
+    void aCrashDuringRecoveryIsRecoveredByTheNextRun(CrashDuringRecovery crash) throws Exception {
+        // Resources: rm-a, rm-b (durable files). Faults: the coordinator's JVM halts in transaction
+        // 3 at {crash.first}; the JVM that recovers it halts at {crash.point} of {crash.where}
+        // during its start-up scan. Expected: a third run finishes the job: the same outcome in
+        // both resources as after a single crash, nothing prepared, no heuristic, nothing owed.
+        assertThat(runChild(crash.first, CRASH_IN, TRANSACTIONS)).isEqualTo(CrashingChild.HALTED);
+        assertThat(runJava(
+                        "recovering-" + crash,
+                        RecoveringChild.class,
+                        work.resolve("log").toString(),
+                        work.resolve("data").toString(),
+                        crash.point,
+                        crash.where))
+                .isEqualTo(CrashingChild.HALTED);
+
+        try (AssentTransactionManager tm = recoveringManager(new ArrayList<>())) {
+            RecoveryReport report = tm.recover();
+            assertThat(report.isComplete()).as("%s", report).isTrue();
+            assertThat(report.heuristics()).isEmpty();
+        }
+        assertConsistent(crash.first.committedAfterRecovery, CRASH_IN);
+    }
+
     @Test
     void randomCrashPointsAreRecoveredToo() throws Exception {
         // Seeded, so a failure names the seed and replays exactly.
@@ -142,19 +185,23 @@ class CrashRecoveryTest {
     }
 
     private int runChild(CrashPoint crashPoint, int crashIn, int transactions) throws Exception {
+        return runJava(
+                "child-" + crashPoint,
+                CrashingChild.class,
+                work.resolve("log").toString(),
+                work.resolve("data").toString(),
+                crashPoint.name(),
+                Integer.toString(crashIn),
+                Integer.toString(transactions));
+    }
+
+    private int runJava(String name, Class<?> mainClass, String... args) throws Exception {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = work.resolve("child-" + crashPoint + ".log");
-        Process child = new ProcessBuilder(
-                        java.toString(),
-                        "-cp",
-                        classpath,
-                        CrashingChild.class.getName(),
-                        work.resolve("log").toString(),
-                        work.resolve("data").toString(),
-                        crashPoint.name(),
-                        Integer.toString(crashIn),
-                        Integer.toString(transactions))
+        Path output = work.resolve(name + ".log");
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classpath, mainClass.getName()));
+        command.addAll(List.of(args));
+        Process child = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile())
                 .start();

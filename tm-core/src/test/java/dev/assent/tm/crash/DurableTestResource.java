@@ -145,6 +145,7 @@ final class DurableTestResource implements NamedXAResource {
         if (!known) {
             throw error(XAException.XAER_NOTA, "no such branch " + branch);
         }
+        hook.at("after-rollback", name);
     }
 
     @Override

@@ -108,7 +108,7 @@ class SynchronizationTest extends ScenarioTest {
     @Test
     void failingBeforeCompletionEndsTheBranchesWithTmFail() throws Exception {
         // Resources: a, b. Synchronizations: r throws from beforeCompletion.
-        // Expected (PROTOCOLS.md section 1, step 2: TMFAIL when rolling back): each branch is ended
+        // Expected (docs/protocols.md §1, step 2: TMFAIL when rolling back): each branch is ended
         // with TMFAIL, then rolled back.
         ScriptedXAResource a = resource("a");
         ScriptedXAResource b = resource("b");

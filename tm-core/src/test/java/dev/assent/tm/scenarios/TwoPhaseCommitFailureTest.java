@@ -104,15 +104,44 @@ class TwoPhaseCommitFailureTest extends ScenarioTest {
     }
 
     @Test
-    void unknownXidAtCommitMeansAlreadyCommitted() throws Exception {
-        // Resources: a, b. Fault: b.commit throws XAER_NOTA (a lost reply to an earlier commit).
-        // Expected: commit returns normally; no forget, no heuristic, nothing owed.
+    void unknownXidAtTheFirstCommitIsAHazardNotACommit() throws Exception {
+        // Resources: a, b. Fault: b voted XA_OK, then its first commit throws XAER_NOTA: no commit
+        // had been sent, so no lost reply explains it; b lost a prepared branch.
+        // Expected: HeuristicMixedException caused by b's XAER_NOTA; the listener hears a heuristic
+        // for b; the operator finds it in tm.heuristics() as a hazard of a commit decision.
         ScriptedXAResource b = resource("b").fail(Verb.COMMIT, XAER_NOTA);
-        Transaction tx = begin(resource("a"), b);
-        tm.commit();
+        begin(resource("a"), b);
+
+        Throwable thrown = catchThrowable(tm::commit);
+
+        assertThat(thrown).isInstanceOf(HeuristicMixedException.class);
+        assertThat(thrown.getCause()).isSameAs(b.lastThrown());
         assertThat(journal.script()).containsExactlyElementsOf(PREPARED);
-        assertThat(tx.getStatus()).isEqualTo(Status.STATUS_COMMITTED);
-        assertThat(listener.events()).noneMatch(event -> event.startsWith("heuristic") || event.startsWith("owed"));
+        assertThat(listener.events()).contains("heuristic(x2, b, XAER_NOTA)");
+        assertThat(tm.heuristics()).singleElement().satisfies(outcome -> {
+            assertThat(outcome.resourceManagerName()).isEqualTo("b");
+            assertThat(outcome.decidedCommit()).isTrue();
+        });
+    }
+
+    @Test
+    void unknownXidAtARetryAfterALostReplyMeansAlreadyCommitted() throws Exception {
+        // Resources: a, b (b registered for recovery). Fault: b's first commit throws XAER_RMFAIL
+        // (the reply may be lost), recovery's retry answers XAER_NOTA.
+        // Expected: commit returns normally; recovery takes XAER_NOTA as "already committed": no
+        // heuristic, nothing owed.
+        ScriptedXAResource b =
+                resource("b").failOnCall(Verb.COMMIT, 1, XAER_RMFAIL).failOnCall(Verb.COMMIT, 2, XAER_NOTA);
+        AssentTransactionManager manager =
+                start(configure().recoveryResource("b", () -> b).recoveryInterval(Duration.ZERO));
+        begin(manager, resource("a"), b);
+        manager.commit();
+
+        RecoveryReport report = manager.recover();
+
+        assertThat(report.committed()).extracting(journal::label).containsExactly("x2");
+        assertThat(report.isComplete()).isTrue();
+        assertThat(listener.events()).noneMatch(event -> event.startsWith("heuristic"));
     }
 
     @ParameterizedTest(name = "b.commit throws {0}")

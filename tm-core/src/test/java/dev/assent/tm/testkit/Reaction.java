@@ -1,6 +1,9 @@
 package dev.assent.tm.testkit;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
 
 /**
  * What a scripted XA verb does instead of succeeding: return a value, throw an XAException with a
@@ -12,15 +15,32 @@ public final class Reaction {
     private enum Kind {
         RETURN,
         XA_ERROR,
-        RUNTIME
+        RUNTIME,
+        PAUSE
     }
 
     private final Kind kind;
     private final int value;
+    private final CountDownLatch reached;
+    private final CountDownLatch proceed;
 
     private Reaction(Kind kind, int value) {
+        this(kind, value, null, null);
+    }
+
+    private Reaction(Kind kind, int value, CountDownLatch reached, CountDownLatch proceed) {
         this.kind = kind;
         this.value = value;
+        this.reached = reached;
+        this.proceed = proceed;
+    }
+
+    /**
+     * Counts {@code reached} down, waits (at most 10 s) for {@code proceed}, then succeeds: holds a
+     * thread inside a verb so that a test can make something happen meanwhile.
+     */
+    public static Reaction pause(CountDownLatch reached, CountDownLatch proceed) {
+        return new Reaction(Kind.PAUSE, 0, reached, proceed);
     }
 
     /** Returns {@code value} (only prepare returns anything: XA_OK or XA_RDONLY). */
@@ -65,6 +85,16 @@ public final class Reaction {
                 e.errorCode = value;
                 resource.remember(e);
                 throw e;
+            case PAUSE:
+                reached.countDown();
+                try {
+                    if (!proceed.await(10, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("paused at " + where + " for 10 s: the test never let it go");
+                    }
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return XAResource.XA_OK;
             case RUNTIME:
                 IllegalStateException runtime = new IllegalStateException("scripted driver failure at " + where);
                 resource.remember(runtime);
@@ -80,6 +110,8 @@ public final class Reaction {
                 return "returns " + XaCodes.name(value);
             case XA_ERROR:
                 return XaCodes.name(value);
+            case PAUSE:
+                return "pause";
             default:
                 return "RuntimeException";
         }

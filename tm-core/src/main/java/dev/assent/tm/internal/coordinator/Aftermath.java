@@ -35,24 +35,70 @@ final class Aftermath {
      * Leaves unfinished branches of a committed transaction to recovery. When the decision was not
      * logged (a single prepared branch), it is logged now: the caller is told "committed", so a
      * crash must not let presumed abort roll the branch back.
+     *
+     * @return null when recovery owns the branches now; the log's failure when the late decision
+     *     could not be logged, in which case the branch is held in doubt and the caller must be told
+     *     that the outcome is not known
      */
-    void handOwedToRecovery(TransactionImpl tx, boolean decisionUnlogged, List<Branch> owed) {
+    LogException handOwedToRecovery(TransactionImpl tx, boolean decisionUnlogged, List<Branch> owed) {
         List<LogRecord.BranchRef> refs = branchRefs(owed);
         if (decisionUnlogged) {
-            try {
-                transactionLog.appendDurably(new LogRecord.CommitDecision(tx.transactionId(), refs));
-            } catch (LogException e) {
+            LogException failure = logLateDecision(new LogRecord.CommitDecision(tx.transactionId(), refs));
+            if (failure != null) {
                 log.error(
-                        "could not log the commit decision of {} whose branch {} is still prepared: a crash now"
-                                + " leaves it to presumed abort ({})",
+                        "could not log the commit decision of {} whose branch {} is still prepared: it stays in"
+                                + " doubt until a restart ({})",
                         tx.transactionId(),
                         owed.get(0),
-                        e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                        failure.getMessage());
+                ledger.holdInDoubt(tx.transactionId(), refs);
+                return failure;
+            }
+        }
+        // Before the branches become owed, so that a concurrent scan never sees an owed branch
+        // without knowing that its commit may already have been applied.
+        for (Branch branch : owed) {
+            if (branch.failure() == null || !XaOutcomes.commitCertainlyNotApplied(branch.failure())) {
+                ledger.commitSent(branch.xid());
             }
         }
         ledger.oweCommit(tx.transactionId(), refs);
+        return null;
+    }
+
+    private LogException logLateDecision(LogRecord.CommitDecision decision) {
+        boolean interrupted = false;
+        try {
+            long position = transactionLog.append(decision);
+            while (true) {
+                try {
+                    transactionLog.awaitDurable(position);
+                    return null;
+                } catch (InterruptedException e) {
+                    // The decision may already be on disk: waiting is the only safe answer.
+                    interrupted = true;
+                }
+            }
+        } catch (LogException e) {
+            return e;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A decision that may or may not be durable: nothing in this run acts on it. */
+    void holdInDoubt(TransactionImpl tx, List<Branch> prepared) {
+        log.error(
+                "the commit decision of {} may or may not be durable; its {} branch(es) stay prepared until a"
+                        + " restart reads the log back",
+                tx.transactionId(),
+                prepared.size());
+        for (Branch branch : prepared) {
+            listener.owedToRecovery(branch.xid(), branch.resourceManagerName(), null);
+        }
+        ledger.holdInDoubt(tx.transactionId(), branchRefs(prepared));
     }
 
     static List<LogRecord.BranchRef> branchRefs(List<Branch> branches) {
@@ -115,6 +161,14 @@ final class Aftermath {
         try {
             transactionLog.append(record);
         } catch (LogException e) {
+            if (record instanceof LogRecord.Heuristic heuristic) {
+                log.error(
+                        "could not log the heuristic outcome of {} ({}): it is listed by tm.heuristics() until"
+                                + " this process stops, but a restart will not know it; note it now",
+                        heuristic.branch().xid(),
+                        e.getMessage());
+                return;
+            }
             // Not a commit point: recovery re-derives what this record would have said.
             log.warn(
                     "could not append {} to the transaction log: {}",

@@ -27,17 +27,19 @@ final class CommitPhase {
             branch.resource().commit(branch.xid(), false);
             branch.recordCompletion(XaOutcomes.Completion.COMMITTED, null);
         } catch (XAException e) {
-            XaOutcomes.Completion completion = XaOutcomes.commitTwoPhaseFailure(e);
-            if (completion == XaOutcomes.Completion.COMMITTED) {
-                log.warn(
-                        "commit of {} answered {}: the branch was already committed",
+            // The coordinator's commit is the first one sent to this branch.
+            XaOutcomes.Completion completion = XaOutcomes.commitTwoPhaseFailure(e, false);
+            if (completion == XaOutcomes.Completion.HEURISTIC_HAZARD && XaCode.of(e) == XaCode.XAER_NOTA) {
+                log.error(
+                        "commit of {} answered {} although it voted yes and no commit had been sent: the"
+                                + " resource manager lost a prepared branch",
                         branch,
                         XaCode.nameOf(e.errorCode));
             }
             branch.recordCompletion(completion, e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             XAException failure = Coordinator.unexpected("commit", branch, e);
-            branch.recordCompletion(XaOutcomes.commitTwoPhaseFailure(failure), failure);
+            branch.recordCompletion(XaOutcomes.commitTwoPhaseFailure(failure, false), failure);
         }
     }
 
@@ -51,7 +53,7 @@ final class CommitPhase {
                 return;
             } catch (XAException e) {
                 failure = e;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure = Coordinator.unexpected("one-phase commit", branch, e);
             }
             XaOutcomes.Completion completion = XaOutcomes.commitOnePhaseFailure(failure);

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Completes transactions: picks one-phase or two-phase commit, runs the phases, writes the commit
  * decision, and turns what the resources said into the outcome the application sees
- * (PROTOCOLS.md section 1). One instance per transaction manager.
+ * (docs/protocols.md §1). One instance per transaction manager.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -117,7 +117,7 @@ public final class Coordinator implements AutoCloseable {
         association.disassociateIfCurrent(tx);
     }
 
-    /** Transaction.commit(): PROTOCOLS.md section 1, steps 1 to 8. */
+    /** Transaction.commit(): docs/protocols.md §1, steps 1 to 8. */
     public void commit(TransactionImpl tx)
             throws RollbackException, HeuristicMixedException, HeuristicRollbackException, SystemException {
         if (clock.millis() >= tx.deadlineMillis()) {
@@ -129,6 +129,7 @@ public final class Coordinator implements AutoCloseable {
             return;
         }
         Synchronizations.beforeCompletion(tx);
+        tx.closeEnlistment();
         // TMFAIL tells the resource managers at once that this work will not be committed.
         endAssociations(tx, tx.state().isMarkedRollback() ? XAResource.TMFAIL : XAResource.TMSUCCESS);
         List<Branch> branches = List.copyOf(tx.branches());
@@ -238,7 +239,17 @@ public final class Coordinator implements AutoCloseable {
         aftermath.recordHeuristics(tx, verdict, true);
         aftermath.reportOwed(verdict);
         if (!verdict.owed().isEmpty()) {
-            aftermath.handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
+            LogException unlogged = aftermath.handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
+            if (unlogged != null) {
+                tx.moveTo(TxState.COMMITTED);
+                finish(tx, Status.STATUS_UNKNOWN);
+                throw withCause(
+                        new SystemException("the outcome of " + tx.transactionId() + " is not known: the commit of "
+                                + verdict.owed().get(0) + " did not finish and its commit decision could not be"
+                                + " logged (" + unlogged.getMessage() + "); the branch stays prepared until the"
+                                + " transaction manager is restarted"),
+                        unlogged);
+            }
         } else if (yes.size() > 1) {
             aftermath.appendLazily(new LogRecord.Completed(tx.transactionId()));
         }
@@ -301,15 +312,16 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private SystemException outcomeUnknown(TransactionImpl tx, List<Branch> prepared, LogException cause) {
-        // The branches stay prepared. Committing them all is consistent whether or not the
-        // decision reached the disk (no branch has been rolled back), so recovery commits them.
-        listener.owedToRecovery(tx.transactionId(), null, null);
-        ledger.oweCommit(tx.transactionId(), Aftermath.branchRefs(prepared));
+        // The decision may or may not be on disk. Acting on it now (committing) could contradict
+        // a restart that does not find it and presumes abort; so nothing acts on it in this run:
+        // the branches stay prepared, in doubt, until a restart reads the log back.
+        aftermath.holdInDoubt(tx, prepared);
         finish(tx, Status.STATUS_UNKNOWN);
         return withCause(
                 new SystemException("the commit decision of " + tx.transactionId()
                         + " may or may not be durable (" + cause.getMessage()
-                        + "); its branches stay prepared and recovery will finish them"),
+                        + "); its branches stay prepared until the transaction manager is restarted and its"
+                        + " recovery finishes them as the log says"),
                 cause);
     }
 
@@ -383,7 +395,11 @@ public final class Coordinator implements AutoCloseable {
             throw verdict.mixed(message + ", but not every resource rolled back");
         }
         RollbackException rollback = new RollbackException(message);
-        Throwable cause = tx.rollbackReason() != null ? tx.rollbackReason() : firstFailure(branches);
+        Throwable cause = tx.rollbackCause() != null ? tx.rollbackCause() : firstFailure(branches);
+        Throwable earlierReason = tx.rollbackReason();
+        if (earlierReason != null && earlierReason != cause) {
+            rollback.addSuppressed(earlierReason);
+        }
         return withCause(rollback, cause);
     }
 
@@ -469,8 +485,12 @@ public final class Coordinator implements AutoCloseable {
         return exception;
     }
 
-    /** A resource threw a RuntimeException: treat it as a failed resource manager, outcome unknown. */
-    static XAException unexpected(String verb, Branch branch, RuntimeException e) {
+    /**
+     * A resource threw something other than an XAException (a RuntimeException, or an Error from a
+     * broken driver): treat it as a failed resource manager, outcome unknown. An Error is not
+     * rethrown from a phase: the transaction must still end committed, rolled back or owed.
+     */
+    static XAException unexpected(String verb, Branch branch, Throwable e) {
         log.warn("{} of {} threw {} instead of an XAException; treated as XAER_RMFAIL", verb, branch, e.toString());
         XAException xa = XaCode.exception(XAException.XAER_RMFAIL, verb + " threw " + e);
         xa.initCause(e);

@@ -23,7 +23,7 @@ public final class Listeners implements TransactionListener {
         for (TransactionListener listener : listeners) {
             try {
                 callback.accept(listener);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an observer must never change a transaction's outcome
                 log.warn("transaction listener {} threw; ignored", listener, e);
             }
         }

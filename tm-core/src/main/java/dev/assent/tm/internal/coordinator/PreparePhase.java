@@ -41,7 +41,7 @@ final class PreparePhase {
         } catch (XAException e) {
             failure = e;
             vote = XaOutcomes.prepareFailure(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure = Coordinator.unexpected("prepare", branch, e);
             vote = XaOutcomes.prepareFailure(failure);
         }

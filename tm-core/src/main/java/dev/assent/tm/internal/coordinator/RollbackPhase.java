@@ -22,7 +22,7 @@ final class RollbackPhase {
             branch.recordCompletion(XaOutcomes.Completion.ROLLED_BACK, null);
         } catch (XAException e) {
             branch.recordCompletion(XaOutcomes.rollbackFailure(e), e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             XAException failure = Coordinator.unexpected("rollback", branch, e);
             branch.recordCompletion(XaOutcomes.rollbackFailure(failure), failure);
         }

@@ -17,7 +17,11 @@ final class Synchronizations {
 
     private Synchronizations() {}
 
-    /** Runs every beforeCompletion; the first that throws marks the transaction rollback-only. */
+    /**
+     * Runs every beforeCompletion; the first that throws anything (a RuntimeException, an Error, a
+     * checked exception thrown sneakily) marks the transaction rollback-only and becomes the cause
+     * of the caller's RollbackException.
+     */
     static void beforeCompletion(TransactionImpl tx) {
         if (!callBefore(tx, tx.synchronizations())) {
             return;
@@ -31,20 +35,23 @@ final class Synchronizations {
         for (int i = 0; i < synchronizations.size(); i++) {
             try {
                 synchronizations.get(i).beforeCompletion();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // whatever it is, the transaction must still roll back
                 log.warn(
                         "beforeCompletion of {} threw; rolling back {}",
                         synchronizations.get(i),
                         tx.transactionId(),
                         e);
-                tx.markRollbackOnly(e);
+                tx.failBeforeCompletion(e);
                 return false;
             }
         }
         return true;
     }
 
-    /** Runs every afterCompletion with the final status; an exception is logged and ignored. */
+    /**
+     * Runs every afterCompletion with the final status; anything one throws (an Error too) is
+     * logged and ignored, so that the others still run and the outcome the caller sees stands.
+     */
     static void afterCompletion(TransactionImpl tx, int status) {
         callAfter(tx, tx.interposedSynchronizations(), status);
         callAfter(tx, tx.synchronizations(), status);
@@ -54,7 +61,7 @@ final class Synchronizations {
         for (int i = 0; i < synchronizations.size(); i++) {
             try {
                 synchronizations.get(i).afterCompletion(status);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // the transaction is complete; every callback must run
                 log.warn(
                         "afterCompletion of {} threw after {} completed; ignored",
                         synchronizations.get(i),

@@ -63,7 +63,7 @@ public enum XaCode {
         return known == UNKNOWN ? "unknown XA code " + code : known.name();
     }
 
-    /** Builds an XAException that carries its code (STYLE.md rule 6). */
+    /** Builds an XAException that carries its code (CONTRIBUTING.md rule 6). */
     public static XAException exception(int code, String message) {
         XAException e = new XAException(message + " (" + nameOf(code) + ")");
         e.errorCode = code;

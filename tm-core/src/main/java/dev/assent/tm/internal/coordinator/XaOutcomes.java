@@ -81,7 +81,14 @@ public final class XaOutcomes {
         };
     }
 
-    public static Completion commitTwoPhaseFailure(XAException e) {
+    /**
+     * A failed commit of a prepared branch.
+     *
+     * @param earlierAttemptMayHaveCommitted whether a commit of this branch was sent before and its
+     *     reply may have been lost (or a crash hides whether it was sent): only then can XAER_NOTA
+     *     mean "already committed"
+     */
+    public static Completion commitTwoPhaseFailure(XAException e, boolean earlierAttemptMayHaveCommitted) {
         return switch (XaCode.of(e)) {
             case XA_HEURCOM -> Completion.HEURISTIC_AGREES;
             case XA_HEURRB -> Completion.HEURISTIC_ROLLED_BACK;
@@ -98,9 +105,11 @@ public final class XaOutcomes {
                     XA_RBTIMEOUT,
                     XA_RBTRANSIENT,
                     XAER_RMERR -> Completion.HEURISTIC_ROLLED_BACK;
-            // The resource manager no longer knows a branch it prepared: an earlier commit of it
-            // succeeded and the reply was lost (recovery, or a retry). Presumed committed.
-            case XAER_NOTA -> Completion.COMMITTED;
+            // The resource manager no longer knows a branch it prepared. After an earlier commit
+            // whose reply may have been lost, that commit did it. Without one, the prepared branch
+            // was lost (or never really prepared): nobody can say what happened to its work
+            // (docs/protocols.md §2).
+            case XAER_NOTA -> earlierAttemptMayHaveCommitted ? Completion.COMMITTED : Completion.HEURISTIC_HAZARD;
             // Unreachable or busy: the branch is still prepared and recovery commits it later.
             case XA_RETRY, XAER_RMFAIL -> Completion.OWED;
             // Protocol errors leave the branch prepared as far as we can tell; recovery retries
@@ -115,6 +124,16 @@ public final class XaOutcomes {
                     XAER_OUTSIDE,
                     UNKNOWN -> Completion.OWED;
         };
+    }
+
+    /**
+     * Whether a failed commit of a prepared branch certainly did not commit it. XA_RETRY is the
+     * resource manager saying "not now"; every other unfinished answer (an unreachable resource
+     * manager, a lost connection, an answer that makes no sense) may hide a commit that went
+     * through.
+     */
+    public static boolean commitCertainlyNotApplied(XAException e) {
+        return XaCode.of(e) == XaCode.XA_RETRY;
     }
 
     public static Completion commitOnePhaseFailure(XAException e) {

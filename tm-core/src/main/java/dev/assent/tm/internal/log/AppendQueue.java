@@ -9,7 +9,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Many appending threads, one writer thread: a linked queue where an appender claims the tail
  * with one compare-and-set, which also gives its record the next ticket, so tickets follow queue
- * order and hence file order. No lock anywhere (STYLE.md rule 7).
+ * order and hence file order. No lock anywhere (CONTRIBUTING.md rule 7).
  *
  * <p>Note on concurrency: {@code tail} is changed by appenders; {@code head} is read and written
  * by the writer thread only; {@code writerSleeping} is written by the writer and read by

@@ -59,6 +59,12 @@ public final class InMemoryTransactionLog implements TransactionLog {
         return outstandingDecisions.size();
     }
 
+    /** Nothing of an earlier run survives: its prepared branches are left to an operator. */
+    @Override
+    public boolean remembersEarlierRuns() {
+        return false;
+    }
+
     @Override
     public long incarnation() {
         return incarnation;

@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The transaction log's only way to touch a file: a seam over {@link java.nio.channels.FileChannel}
- * through which tests tear writes, fail them, or lose what was not forced (STYLE.md rule 11).
+ * through which tests tear writes, fail them, or lose what was not forced (CONTRIBUTING.md rule 11).
  *
  * <p>Used by one thread at a time: the writer thread while the log runs, the opening thread before.
  */

@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The records of the transaction log. Type codes are frozen: they are written to disk and read
- * back by later versions, so a code is never reused or renumbered (STYLE.md rule 2).
+ * back by later versions, so a code is never reused or renumbered (CONTRIBUTING.md rule 2).
  */
 public sealed interface LogRecord
         permits LogRecord.CommitDecision, LogRecord.Completed, LogRecord.Heuristic, LogRecord.HeuristicForgotten {

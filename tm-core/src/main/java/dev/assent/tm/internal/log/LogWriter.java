@@ -11,7 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The log's one writer thread (STYLE.md rule 8). Each round it takes everything queued, writes it
+ * The log's one writer thread (CONTRIBUTING.md rule 8). Each round it takes everything queued, writes it
  * with one gather write, forces once if anything in the batch needs it or somebody waits for it,
  * and then wakes every waiter the force covered: concurrent committers share one force.
  *

@@ -34,6 +34,15 @@ public interface TransactionLog extends AutoCloseable {
     /** The records that still matter after a restart, in log order (for recovery). */
     void replay(Consumer<LogRecord> visitor);
 
+    /**
+     * Whether this log still holds the commit decisions of earlier runs of the node. Only then may
+     * recovery presume abort for an earlier run's prepared branch that no decision names; a log
+     * that forgets everything at exit (in memory) cannot tell such a branch from a committed one.
+     */
+    default boolean remembersEarlierRuns() {
+        return true;
+    }
+
     /** Which run of this node is writing the log; part of every Xid made in the run. */
     long incarnation();
 

@@ -13,9 +13,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * and heuristic outcomes not yet forgotten by an operator. Seeded from the log at start-up and
  * fed by the coordinator while it runs, so that a scan never has to re-read the log.
  *
- * <p>Note on concurrency: written by committing threads (owe, heuristic) and the recovery thread
- * (completed, forget); the maps are concurrent and each transaction's branch set is a concurrent
- * set, so no lock is held.
+ * <p>Two more things it remembers, so that recovery never guesses (docs/protocols.md §2): which owed branches may already have been committed by a commit whose reply was lost
+ * (only those may be taken as done when their resource stops listing them), and which
+ * transactions have a commit decision that may or may not be on disk (a failed force): those are
+ * in doubt until a restart has read the log back, and this run neither commits nor rolls them back.
+ *
+ * <p>Note on concurrency: written by committing threads (owe, heuristic, in doubt) and the
+ * recovery thread (completed, forget); the maps and sets are concurrent, so no lock is held.
  */
 public final class RecoveryLedger {
 
@@ -24,6 +28,8 @@ public final class RecoveryLedger {
 
     private final Map<AssentXid, OwedCommit> owedCommits = new ConcurrentHashMap<>();
     private final Map<AssentXid, LogRecord.Heuristic> heuristics = new ConcurrentHashMap<>();
+    private final Set<AssentXid> commitMayHaveApplied = ConcurrentHashMap.newKeySet();
+    private final Map<AssentXid, List<LogRecord.BranchRef>> inDoubt = new ConcurrentHashMap<>();
 
     /** Records that these branches of a committed transaction must still be committed. */
     public void oweCommit(AssentXid transactionId, List<LogRecord.BranchRef> branches) {
@@ -42,6 +48,42 @@ public final class RecoveryLedger {
         return owedCommits.containsKey(transactionId);
     }
 
+    /** Whether this very branch still has to be committed. */
+    public boolean isOwedBranch(AssentXid transactionId, AssentXid branchXid) {
+        OwedCommit owed = owedCommits.get(transactionId);
+        return owed != null && owed.branches().containsKey(branchXid);
+    }
+
+    /**
+     * Records that a commit was sent to this owed branch and its answer does not rule out that it
+     * was applied (lost reply, failed connection).
+     */
+    public void commitSent(AssentXid branchXid) {
+        commitMayHaveApplied.add(branchXid);
+    }
+
+    /** Whether a commit of this branch may already have been applied by its resource manager. */
+    public boolean commitMayHaveApplied(AssentXid branchXid) {
+        return commitMayHaveApplied.contains(branchXid);
+    }
+
+    /**
+     * Holds a transaction whose commit decision may or may not have reached the disk: neither this
+     * run's coordinator nor its recovery may act on its branches; a restart decides from the log.
+     */
+    public void holdInDoubt(AssentXid transactionId, List<LogRecord.BranchRef> branches) {
+        inDoubt.put(transactionId, List.copyOf(branches));
+    }
+
+    public boolean isInDoubt(AssentXid transactionId) {
+        return inDoubt.containsKey(transactionId);
+    }
+
+    /** Transactions held in doubt until a restart, with their branches. */
+    public Map<AssentXid, List<LogRecord.BranchRef>> inDoubt() {
+        return Map.copyOf(inDoubt);
+    }
+
     /** Marks one branch finished; true when it was the transaction's last owed branch. */
     public boolean branchFinished(AssentXid transactionId, AssentXid branchXid) {
         OwedCommit owed = owedCommits.get(transactionId);
@@ -49,6 +91,7 @@ public final class RecoveryLedger {
             return false;
         }
         owed.branches().remove(branchXid);
+        commitMayHaveApplied.remove(branchXid);
         return owed.branches().isEmpty() && owedCommits.remove(transactionId, owed);
     }
 
@@ -81,8 +124,15 @@ public final class RecoveryLedger {
     public void replay(LogRecord record) {
         if (record instanceof LogRecord.CommitDecision decision) {
             oweCommit(decision.transactionId(), decision.branches());
+            // The run that logged the decision may have sent commits before it stopped.
+            for (LogRecord.BranchRef branch : decision.branches()) {
+                commitSent(branch.xid());
+            }
         } else if (record instanceof LogRecord.Completed completed) {
-            owedCommits.remove(completed.transactionId());
+            OwedCommit done = owedCommits.remove(completed.transactionId());
+            if (done != null) {
+                commitMayHaveApplied.removeAll(done.branches().keySet());
+            }
         } else if (record instanceof LogRecord.Heuristic heuristic) {
             recordHeuristic(heuristic);
         } else if (record instanceof LogRecord.HeuristicForgotten forgotten) {

@@ -24,20 +24,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One recovery pass (PROTOCOLS.md section 1), synchronous and idempotent:
+ * One recovery pass (docs/protocols.md §4), synchronous and idempotent:
  *
  * <ol>
  *   <li>Take the owed commits known now (log replay at start-up plus what the coordinator could
  *       not finish since).
  *   <li>Ask every registered resource for its prepared branches: {@code recover(TMSTARTRSCAN |
  *       TMENDRSCAN)}. A resource that cannot be reached keeps everything it owes.
- *   <li>For each branch listed: another node's or another format's Xid is left alone; a branch of
- *       an owed commit is committed (XAER_NOTA means it already was); a branch with a heuristic
- *       record waits for the operator; any other branch of ours is an orphan of presumed abort and
- *       is rolled back, at once if an earlier run of this node made it, else once it has been
+ *   <li>For each branch listed: another node's or another format's Xid is left alone; a branch
+ *       with a heuristic record waits for the operator; a branch of a transaction held in doubt
+ *       (its decision may or may not be durable) waits for a restart; an owed branch is committed
+ *       (XAER_NOTA means it already was only if an earlier commit may have been applied); any
+ *       other branch of ours is an orphan of presumed abort and is rolled back, at once if an
+ *       earlier run of this node made it and the log remembers earlier runs, else once it has been
  *       seen for the grace period and its transaction is not in flight.
- *   <li>A branch of an owed commit that its (reachable) resource no longer lists is finished;
- *       when all of a transaction's branches are, a COMPLETED record is appended.
+ *   <li>An owed branch that its (reachable, registered) resource no longer lists is finished if a
+ *       commit may have been applied to it, and is reported as a heuristic hazard otherwise; a
+ *       branch with no resource manager name is finished only by a commit. When all of a
+ *       transaction's branches are finished, a COMPLETED record is appended.
  * </ol>
  */
 final class RecoveryScan {
@@ -48,6 +52,7 @@ final class RecoveryScan {
     private final XidFactory xids;
     private final Predicate<AssentXid> inFlight;
     private final OrphanClock orphanClock;
+    private final boolean earlierRunsRemembered;
 
     private final List<Xid> committed = new ArrayList<>();
     private final List<Xid> rolledBack = new ArrayList<>();
@@ -69,6 +74,7 @@ final class RecoveryScan {
             XidFactory xids,
             Predicate<AssentXid> inFlight,
             OrphanClock orphanClock) {
+        this.earlierRunsRemembered = transactionLog.remembersEarlierRuns();
         this.ledger = ledger;
         this.transactionLog = transactionLog;
         this.xids = xids;
@@ -106,6 +112,11 @@ final class RecoveryScan {
         }
         finishUnlisted(owedAtStart, resources.keySet(), listedByResource);
         orphanClock.retainOnly(seenOrphans);
+        ledger.inDoubt()
+                .keySet()
+                .forEach(transaction -> stillOwed.add("the commit decision of " + transaction
+                        + " may or may not have reached the log (a force failed); its branches stay prepared"
+                        + " until a restart reads the log back and finishes them"));
         List<HeuristicOutcome> heuristics = new ArrayList<>();
         for (LogRecord.Heuristic heuristic : ledger.heuristics()) {
             heuristics.add(new HeuristicOutcome(
@@ -119,12 +130,26 @@ final class RecoveryScan {
 
     private void resolve(String name, XAResource resource, AssentXid branch, Set<AssentXid> seenOrphans) {
         AssentXid transaction = branch.global();
-        if (!xids.isOurs(branch)) {
+        if (!xids.isOurs(branch) || ledger.heuristicOf(branch) != null || ledger.isInDoubt(transaction)) {
+            // Not ours; or waiting for the operator; or waiting for a restart to read the log.
             leftAlone.add(branch);
-        } else if (ledger.isOwed(transaction)) {
+        } else if (ledger.isOwedBranch(transaction, branch)) {
             commit(name, resource, branch);
-        } else if (ledger.heuristicOf(branch) != null) {
+        } else if (ledger.isOwed(transaction)) {
+            // A committed transaction: none of its branches may be rolled back.
+            log.warn(
+                    "{} at '{}' belongs to committed transaction {} but is not owed; left alone",
+                    branch,
+                    name,
+                    transaction);
             leftAlone.add(branch);
+        } else if (!earlierRunsRemembered && !isFromThisRun(branch)) {
+            // An in-memory log forgot that run's decisions: the branch may belong to a committed
+            // transaction as well as to an aborted one.
+            leftAlone.add(branch);
+            stillOwed.add(branch + " at '" + name + "' was prepared by another run of this node whose transaction"
+                    + " log was kept in memory, so its outcome is unknown: commit or roll it back at the resource"
+                    + " manager by hand");
         } else if (isFromEarlierRun(branch)) {
             rollbackOrphan(name, resource, branch);
         } else if (inFlight.test(transaction)) {
@@ -133,12 +158,19 @@ final class RecoveryScan {
             seenOrphans.add(branch);
             // Checked again after the grace period: the transaction may have finished or been
             // decided in between.
-            if (orphanClock.graceExpired(branch) && !inFlight.test(transaction) && !ledger.isOwed(transaction)) {
+            if (orphanClock.graceExpired(branch)
+                    && !inFlight.test(transaction)
+                    && !ledger.isOwed(transaction)
+                    && !ledger.isInDoubt(transaction)) {
                 rollbackOrphan(name, resource, branch);
             } else {
                 leftAlone.add(branch);
             }
         }
+    }
+
+    private boolean isFromThisRun(AssentXid branch) {
+        return xids.incarnationOf(branch).map(run -> run == xids.incarnation()).orElse(false);
     }
 
     private boolean isFromEarlierRun(AssentXid branch) {
@@ -153,8 +185,12 @@ final class RecoveryScan {
             completion = XaOutcomes.Completion.COMMITTED;
         } catch (XAException e) {
             failure = e;
-            completion = XaOutcomes.commitTwoPhaseFailure(e);
+            completion = XaOutcomes.commitTwoPhaseFailure(e, ledger.commitMayHaveApplied(branch));
+            if (completion == XaOutcomes.Completion.OWED && !XaOutcomes.commitCertainlyNotApplied(e)) {
+                ledger.commitSent(branch);
+            }
         } catch (RuntimeException e) {
+            ledger.commitSent(branch);
             stillOwed.add("commit of " + branch + " at '" + name + "' threw " + e + "; retried at the next scan");
             return;
         }
@@ -207,24 +243,33 @@ final class RecoveryScan {
 
     private void finishUnlisted(
             List<RecoveryLedger.OwedCommit> owed, Set<String> registered, Map<String, Set<AssentXid>> listed) {
-        boolean everyResourceAnswered = listed.keySet().containsAll(registered);
         for (RecoveryLedger.OwedCommit commit : owed) {
             for (LogRecord.BranchRef branch : List.copyOf(commit.branches().values())) {
                 String name = branch.resourceManagerName();
                 if (name == null) {
-                    boolean listedSomewhere = listed.values().stream().anyMatch(set -> set.contains(branch.xid()));
-                    if (everyResourceAnswered && !registered.isEmpty() && !listedSomewhere) {
-                        branchFinished(branch.xid());
-                    } else if (!listedSomewhere) {
-                        stillOwed.add("branch " + branch.xid() + " has no resource manager name and not every"
-                                + " registered resource could be asked about it");
-                    }
+                    // No resource can be named as the one that would list it, so its absence from
+                    // every list proves nothing: only a commit finishes it.
+                    stillOwed.add("branch " + branch.xid() + " of " + commit.transactionId() + " has no resource"
+                            + " manager name; it stays owed until a registered resource lists it and commits it"
+                            + " (give the resource a name with NamedXAResource)");
                 } else if (!registered.contains(name)) {
                     stillOwed.add("resource manager '" + name + "' owes a commit of " + branch.xid()
                             + " but is not registered; register it with addRecoveryResource(\"" + name
                             + "\", ...)");
                 } else if (listed.containsKey(name) && !listed.get(name).contains(branch.xid())) {
-                    branchFinished(branch.xid());
+                    if (ledger.commitMayHaveApplied(branch.xid())) {
+                        // A commit was sent and its reply lost (or a crash hides whether it was).
+                        branchFinished(branch.xid());
+                    } else {
+                        recordHeuristic(
+                                name,
+                                branch.xid(),
+                                XaCode.exception(
+                                        XAException.XA_HEURHAZ,
+                                        "the prepared branch vanished from recover() before any commit was sent"),
+                                true);
+                        branchFinished(branch.xid());
+                    }
                 }
             }
         }
@@ -255,7 +300,11 @@ final class RecoveryScan {
         try {
             transactionLog.append(heuristic);
         } catch (LogException e) {
-            log.warn("could not log the heuristic outcome of {}: {}", branch, e.getMessage());
+            log.error(
+                    "could not log the heuristic outcome of {} ({}): it is listed by tm.heuristics() until this"
+                            + " process stops, but a restart will not know it; note it now",
+                    branch,
+                    e.getMessage());
         }
     }
 

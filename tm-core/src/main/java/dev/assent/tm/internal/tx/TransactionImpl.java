@@ -1,9 +1,6 @@
 package dev.assent.tm.internal.tx;
 
 import dev.assent.tm.internal.coordinator.Coordinator;
-import dev.assent.tm.internal.coordinator.XaCode;
-import dev.assent.tm.internal.coordinator.XaOutcomes;
-import dev.assent.tm.spi.NamedXAResource;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.RollbackException;
@@ -16,12 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A transaction: its state, branches, enlistments and synchronizations. The state changes only
@@ -34,8 +27,6 @@ import org.slf4j.LoggerFactory;
  * are written before the state change that publishes them and read after it.
  */
 public final class TransactionImpl implements Transaction {
-    private static final Logger log = LoggerFactory.getLogger(TransactionImpl.class);
-    private static final int MAX_BRANCH_QUALIFIER_ATTEMPTS = 3;
 
     private final AssentXid transactionId;
     private final long number;
@@ -43,14 +34,13 @@ public final class TransactionImpl implements Transaction {
     private final long deadlineMillis;
     private final int timeoutSeconds;
     private final AtomicReference<TxState> state = new AtomicReference<>(TxState.ACTIVE);
-    private final AtomicInteger branchNumbers = new AtomicInteger();
-    private final List<Branch> branches = new CopyOnWriteArrayList<>();
-    private final List<Enlistment> enlistments = new CopyOnWriteArrayList<>();
+    private final Enlistments enlistments = new Enlistments(this);
     private final List<Synchronization> synchronizations = new CopyOnWriteArrayList<>();
     private final List<Synchronization> interposedSynchronizations = new CopyOnWriteArrayList<>();
     private final Map<Object, Object> resources = new ConcurrentHashMap<>();
     private final CountDownLatch completed = new CountDownLatch(1);
     private volatile Throwable rollbackReason;
+    private volatile Throwable beforeCompletionFailure;
     private volatile boolean timedOut;
     private volatile boolean regularSynchronizationsClosed;
 
@@ -102,11 +92,11 @@ public final class TransactionImpl implements Transaction {
     }
 
     public List<Branch> branches() {
-        return branches;
+        return enlistments.branches();
     }
 
     public List<Enlistment> enlistments() {
-        return enlistments;
+        return enlistments.enlistments();
     }
 
     public List<Synchronization> synchronizations() {
@@ -119,6 +109,24 @@ public final class TransactionImpl implements Transaction {
 
     public Throwable rollbackReason() {
         return rollbackReason;
+    }
+
+    /**
+     * What the caller's RollbackException names as its cause: an exception thrown by a
+     * beforeCompletion callback wins over an earlier setRollbackOnly() (frameworks such as
+     * Hibernate mark the transaction rollback-only and then rethrow the real failure).
+     */
+    public Throwable rollbackCause() {
+        Throwable failure = beforeCompletionFailure;
+        return failure != null ? failure : rollbackReason;
+    }
+
+    /** A beforeCompletion callback threw: the transaction rolls back and this is why. */
+    public void failBeforeCompletion(Throwable failure) {
+        if (beforeCompletionFailure == null) {
+            beforeCompletionFailure = failure;
+        }
+        markRollbackOnly(failure);
     }
 
     public boolean timedOut() {
@@ -244,237 +252,39 @@ public final class TransactionImpl implements Transaction {
 
     @Override
     public boolean enlistResource(XAResource resource) throws RollbackException, SystemException {
-        Objects.requireNonNull(resource, "resource");
-        requireAcceptsWork("enlist a resource");
-        Enlistment existing = enlistmentOf(resource);
-        if (existing != null) {
-            return reassociate(existing);
-        }
-        for (Branch branch : branches) {
-            if (isSameResourceManager(branch.resource(), resource) && join(branch, resource)) {
-                return true;
-            }
-        }
-        startNewBranch(resource);
-        return true;
+        return enlistments.enlist(resource);
     }
 
     @Override
-    public boolean delistResource(XAResource resource, int flag) throws SystemException {
-        Objects.requireNonNull(resource, "resource");
-        if (flag != XAResource.TMSUCCESS && flag != XAResource.TMFAIL && flag != XAResource.TMSUSPEND) {
-            throw new IllegalArgumentException("delistResource takes TMSUCCESS, TMFAIL or TMSUSPEND, not " + flag);
-        }
-        TxState current = state.get();
-        if (!current.acceptsWork() && !current.isMarkedRollback()) {
-            throw new IllegalStateException(
-                    "cannot delist a resource: transaction " + transactionId + " is " + current);
-        }
-        Enlistment enlistment = enlistmentOf(resource);
-        if (enlistment == null) {
-            throw new IllegalStateException("the resource " + resource + " is not enlisted in " + transactionId);
-        }
-        Enlistment.Association target =
-                flag == XAResource.TMSUSPEND ? Enlistment.Association.SUSPENDED : Enlistment.Association.ENDED;
-        boolean moved = enlistment.move(Enlistment.Association.ACTIVE, target)
-                || (target == Enlistment.Association.ENDED
-                        && enlistment.move(Enlistment.Association.SUSPENDED, Enlistment.Association.ENDED));
-        if (!moved) {
-            throw new IllegalStateException(
-                    "the resource " + resource + " is " + enlistment.association() + " and cannot be delisted");
-        }
-        try {
-            resource.end(enlistment.branch().xid(), flag);
-        } catch (XAException e) {
-            XaOutcomes.Association meaning = XaOutcomes.endFailure(e);
-            log.warn(
-                    "end({}) of {} failed with {}: transaction marked rollback-only ({})",
-                    flagName(flag),
-                    enlistment.branch(),
-                    XaCode.nameOf(e.errorCode),
-                    meaning);
-            markRollbackOnly(e);
-            return false;
-        }
-        if (flag == XAResource.TMFAIL) {
-            markRollbackOnly(new IllegalStateException("a resource was delisted with TMFAIL"));
-        }
-        return true;
+    public boolean delistResource(XAResource resource, int flag) {
+        return enlistments.delist(resource, flag);
     }
 
-    private Enlistment enlistmentOf(XAResource resource) {
-        for (Enlistment enlistment : enlistments) {
-            if (enlistment.resource() == resource) {
-                return enlistment;
-            }
-        }
-        return null;
+    /** Enlistment closes before the associations are ended at commit (see {@link Enlistments}). */
+    public void closeEnlistment() {
+        enlistments.close();
     }
 
-    private boolean reassociate(Enlistment enlistment) throws RollbackException, SystemException {
-        Enlistment.Association current = enlistment.association();
-        int flag;
-        if (current == Enlistment.Association.ACTIVE) {
-            return true; // already associated: enlisting twice is harmless
-        } else if (current == Enlistment.Association.SUSPENDED) {
-            flag = XAResource.TMRESUME;
-        } else if (current == Enlistment.Association.ENDED) {
-            flag = XAResource.TMJOIN;
-        } else {
-            throw new IllegalStateException("the resource is " + current + " in " + transactionId);
-        }
-        if (!enlistment.move(current, Enlistment.Association.STARTING)) {
-            throw new IllegalStateException("the resource was enlisted or delisted concurrently");
-        }
-        try {
-            enlistment.resource().start(enlistment.branch().xid(), flag);
-        } catch (XAException e) {
-            enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ENDED);
-            throw startFailed(enlistment.branch(), flag, e);
-        }
-        activate(enlistment);
-        return true;
+    Coordinator coordinator() {
+        return coordinator;
     }
 
-    private boolean join(Branch branch, XAResource resource) throws RollbackException {
-        Enlistment enlistment = new Enlistment(resource, branch, Enlistment.Association.STARTING);
-        enlistments.add(enlistment);
-        try {
-            resource.start(branch.xid(), XAResource.TMJOIN);
-        } catch (XAException e) {
-            // Some drivers say isSameRM but refuse TMJOIN across connections: use a branch of its own.
-            enlistments.remove(enlistment);
-            log.debug("TMJOIN of {} refused with {}; starting a separate branch", branch, XaCode.nameOf(e.errorCode));
-            return false;
-        }
-        activate(enlistment);
-        return true;
+    int timeoutSeconds() {
+        return timeoutSeconds;
     }
 
-    private void startNewBranch(XAResource resource) throws RollbackException, SystemException {
-        XAException lastDuplicate = null;
-        for (int attempt = 0; attempt < MAX_BRANCH_QUALIFIER_ATTEMPTS; attempt++) {
-            Branch branch = new Branch(
-                    XidFactory.branchXid(transactionId, branchNumbers.incrementAndGet()),
-                    resource,
-                    resource instanceof NamedXAResource named
-                            ? named.resourceManagerName()
-                            : coordinator.resourceManagerNameOf(resource));
-            passTimeout(resource);
-            Enlistment enlistment = new Enlistment(resource, branch, Enlistment.Association.STARTING);
-            branches.add(branch);
-            enlistments.add(enlistment);
-            try {
-                resource.start(branch.xid(), XAResource.TMNOFLAGS);
-            } catch (XAException e) {
-                if (XaOutcomes.startFailure(e) == XaOutcomes.Association.ROLLBACK_ONLY) {
-                    // The resource manager now holds the Xid as a rollback-only branch: keep it so
-                    // that the rollback reaches it.
-                    enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ENDED);
-                    throw startFailed(branch, XAResource.TMNOFLAGS, e);
-                }
-                branches.remove(branch);
-                enlistments.remove(enlistment);
-                if (XaOutcomes.startFailure(e) == XaOutcomes.Association.DUPLICATE_XID) {
-                    lastDuplicate = e;
-                    continue;
-                }
-                throw startFailed(branch, XAResource.TMNOFLAGS, e);
-            }
-            activate(enlistment);
-            coordinator.listener().enlisted(branch.xid(), branch.resourceManagerName());
-            return;
-        }
-        throw systemException(
-                "the resource manager refused " + MAX_BRANCH_QUALIFIER_ATTEMPTS
-                        + " fresh branch qualifiers as duplicates (XAER_DUPID)",
-                lastDuplicate);
-    }
-
-    private void passTimeout(XAResource resource) {
-        long remainingMillis = deadlineMillis - coordinator.nowMillis();
-        int seconds = (int) Math.max(1, Math.min(timeoutSeconds, (remainingMillis + 999) / 1000));
-        try {
-            resource.setTransactionTimeout(seconds);
-        } catch (XAException e) {
-            log.debug("resource {} refused a transaction timeout ({})", resource, XaCode.nameOf(e.errorCode));
-        }
-    }
-
-    /** Makes a started association ACTIVE, unless a concurrent rollback abandoned it meanwhile. */
-    private void activate(Enlistment enlistment) throws RollbackException {
-        if (enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ACTIVE)) {
-            return;
-        }
-        // The reaper rolled the transaction back while start() ran: it could not end this
-        // association, so this thread cleans the branch up.
-        coordinator.rollbackAbandoned(enlistment);
-        throw rollbackException("transaction " + transactionId + " was rolled back while a resource was enlisted");
-    }
-
-    /** Throws RollbackException when the branch is rollback-only; else returns what to throw. */
-    private SystemException startFailed(Branch branch, int flag, XAException e) throws RollbackException {
-        XaOutcomes.Association meaning = XaOutcomes.startFailure(e);
-        if (meaning == XaOutcomes.Association.ROLLBACK_ONLY) {
-            markRollbackOnly(e);
-            RollbackException rollback = rollbackException("start(" + flagName(flag) + ") of " + branch
-                    + " failed with " + XaCode.nameOf(e.errorCode) + ": the transaction is rollback-only");
-            rollback.initCause(e);
-            throw rollback;
-        }
-        return systemException(
-                "start(" + flagName(flag) + ") of " + branch + " failed with " + XaCode.nameOf(e.errorCode), e);
-    }
-
-    private void requireAcceptsWork(String action) throws RollbackException {
+    void requireAcceptsWork(String action) throws RollbackException {
         TxState current = state.get();
         if (current.acceptsWork()) {
             return;
         }
         if (current.isMarkedRollback() || timedOut) {
-            RollbackException e = rollbackException("cannot " + action + ": transaction " + transactionId
+            RollbackException e = new RollbackException("cannot " + action + ": transaction " + transactionId
                     + (timedOut ? " timed out and was rolled back" : " is marked rollback-only"));
             e.initCause(rollbackReason);
             throw e;
         }
         throw new IllegalStateException("cannot " + action + ": transaction " + transactionId + " is " + current);
-    }
-
-    private static boolean isSameResourceManager(XAResource enlisted, XAResource candidate) {
-        try {
-            return enlisted.isSameRM(candidate);
-        } catch (XAException e) {
-            return false;
-        }
-    }
-
-    static String flagName(int flag) {
-        switch (flag) {
-            case XAResource.TMSUCCESS:
-                return "TMSUCCESS";
-            case XAResource.TMFAIL:
-                return "TMFAIL";
-            case XAResource.TMSUSPEND:
-                return "TMSUSPEND";
-            case XAResource.TMRESUME:
-                return "TMRESUME";
-            case XAResource.TMJOIN:
-                return "TMJOIN";
-            case XAResource.TMNOFLAGS:
-                return "TMNOFLAGS";
-            default:
-                return "flag " + flag;
-        }
-    }
-
-    private static RollbackException rollbackException(String message) {
-        return new RollbackException(message);
-    }
-
-    private static SystemException systemException(String message, Throwable cause) {
-        SystemException e = new SystemException(message);
-        e.initCause(cause);
-        return e;
     }
 
     @Override

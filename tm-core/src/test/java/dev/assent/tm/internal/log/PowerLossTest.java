@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The invariant of PROTOCOLS.md section 1: a commit decision once forced is never lost. */
+/** The invariant of docs/protocols.md §1: a commit decision once forced is never lost. */
 class PowerLossTest {
     private static final long SEGMENT = 4096;
     private static final int THREADS = 4;

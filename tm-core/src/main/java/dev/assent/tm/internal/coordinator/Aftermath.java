@@ -6,6 +6,8 @@ import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
 import dev.assent.tm.internal.tx.Branch;
 import dev.assent.tm.internal.tx.TransactionImpl;
+import dev.assent.tm.internal.xa.XaCode;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import dev.assent.tm.spi.TransactionListener;
 import java.util.ArrayList;
 import java.util.List;

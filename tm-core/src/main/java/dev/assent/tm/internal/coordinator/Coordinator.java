@@ -6,11 +6,14 @@ import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.Branch;
+import dev.assent.tm.internal.tx.Completion;
 import dev.assent.tm.internal.tx.Enlistment;
 import dev.assent.tm.internal.tx.ThreadAssociation;
 import dev.assent.tm.internal.tx.TransactionImpl;
 import dev.assent.tm.internal.tx.TxState;
 import dev.assent.tm.internal.tx.XidFactory;
+import dev.assent.tm.internal.xa.XaCode;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import dev.assent.tm.spi.TransactionListener;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
@@ -34,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * decision, and turns what the resources said into the outcome the application sees
  * (docs/protocols.md §1). One instance per transaction manager.
  */
-public final class Coordinator implements AutoCloseable {
+public final class Coordinator implements Completion, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
 
     private final TransactionLog transactionLog;
@@ -80,15 +83,18 @@ public final class Coordinator implements AutoCloseable {
         this.reaper = new TimeoutReaper(inFlight, clock, timeoutCheckInterval, this::timeout);
     }
 
+    @Override
     public TransactionListener listener() {
         return listener;
     }
 
     /** The registered recovery name of an unnamed resource's manager (isSameRM), or null. */
+    @Override
     public String resourceManagerNameOf(XAResource resource) {
         return resourceManagerNames.apply(resource);
     }
 
+    @Override
     public long nowMillis() {
         return clock.millis();
     }
@@ -113,11 +119,13 @@ public final class Coordinator implements AutoCloseable {
         return tx;
     }
 
+    @Override
     public void disassociateIfCurrent(TransactionImpl tx) {
         association.disassociateIfCurrent(tx);
     }
 
     /** Transaction.commit(): docs/protocols.md §1, steps 1 to 8. */
+    @Override
     public void commit(TransactionImpl tx)
             throws RollbackException, HeuristicMixedException, HeuristicRollbackException, SystemException {
         if (clock.millis() >= tx.deadlineMillis()) {
@@ -326,6 +334,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** Transaction.rollback() by the application. */
+    @Override
     public void rollback(TransactionImpl tx) throws SystemException {
         while (true) {
             TxState current = tx.state();
@@ -373,6 +382,7 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** Cleans up after an enlistment whose start() lost the race with a rollback. */
+    @Override
     public void rollbackAbandoned(Enlistment enlistment) {
         Branch branch = enlistment.branch();
         try {

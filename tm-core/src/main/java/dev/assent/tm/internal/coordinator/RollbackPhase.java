@@ -1,6 +1,7 @@
 package dev.assent.tm.internal.coordinator;
 
 import dev.assent.tm.internal.tx.Branch;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import java.util.List;
 import javax.transaction.xa.XAException;
 

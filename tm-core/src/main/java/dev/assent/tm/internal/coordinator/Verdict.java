@@ -1,6 +1,8 @@
 package dev.assent.tm.internal.coordinator;
 
 import dev.assent.tm.internal.tx.Branch;
+import dev.assent.tm.internal.xa.XaCode;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package dev.assent.tm.internal.recovery;
 
 import dev.assent.tm.RecoveryReport;
-import dev.assent.tm.internal.coordinator.XaCode;
 import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.XidFactory;
+import dev.assent.tm.internal.xa.XaCode;
 import dev.assent.tm.spi.TransactionListener;
 import java.time.Clock;
 import java.time.Duration;

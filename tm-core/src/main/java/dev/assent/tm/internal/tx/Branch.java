@@ -1,6 +1,6 @@
 package dev.assent.tm.internal.tx;
 
-import dev.assent.tm.internal.coordinator.XaOutcomes;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 

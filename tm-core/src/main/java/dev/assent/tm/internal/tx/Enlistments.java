@@ -1,7 +1,7 @@
 package dev.assent.tm.internal.tx;
 
-import dev.assent.tm.internal.coordinator.XaCode;
-import dev.assent.tm.internal.coordinator.XaOutcomes;
+import dev.assent.tm.internal.xa.XaCode;
+import dev.assent.tm.internal.xa.XaOutcomes;
 import dev.assent.tm.spi.NamedXAResource;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;

@@ -1,6 +1,5 @@
 package dev.assent.tm.internal.tx;
 
-import dev.assent.tm.internal.coordinator.Coordinator;
 import jakarta.transaction.HeuristicMixedException;
 import jakarta.transaction.HeuristicRollbackException;
 import jakarta.transaction.RollbackException;
@@ -18,8 +17,8 @@ import javax.transaction.xa.XAResource;
 
 /**
  * A transaction: its state, branches, enlistments and synchronizations. The state changes only
- * by compare-and-set against the table in {@link TxState}; completing the transaction is the
- * {@link Coordinator}'s job.
+ * by compare-and-set against the table in {@link TxState}; completing the transaction is the job
+ * of the coordinator, seen from here through {@link Completion}.
  *
  * <p>Note on concurrency: a transaction may be used from several threads (the application's, the
  * timeout reaper, a thread the application hands the Transaction object to). The lists are
@@ -30,7 +29,7 @@ public final class TransactionImpl implements Transaction {
 
     private final AssentXid transactionId;
     private final long number;
-    private final Coordinator coordinator;
+    private final Completion coordinator;
     private final long deadlineMillis;
     private final int timeoutSeconds;
     private final AtomicReference<TxState> state = new AtomicReference<>(TxState.ACTIVE);
@@ -45,7 +44,7 @@ public final class TransactionImpl implements Transaction {
     private volatile boolean regularSynchronizationsClosed;
 
     public TransactionImpl(
-            AssentXid transactionId, long number, Coordinator coordinator, long deadlineMillis, int timeoutSeconds) {
+            AssentXid transactionId, long number, Completion coordinator, long deadlineMillis, int timeoutSeconds) {
         this.transactionId = transactionId;
         this.number = number;
         this.coordinator = coordinator;
@@ -265,7 +264,7 @@ public final class TransactionImpl implements Transaction {
         enlistments.close();
     }
 
-    Coordinator coordinator() {
+    Completion coordinator() {
         return coordinator;
     }
 

@@ -1,4 +1,4 @@
-package dev.assent.tm.internal.coordinator;
+package dev.assent.tm.internal.xa;
 
 import javax.transaction.xa.XAException;
 

@@ -163,7 +163,9 @@ class TimeoutTest extends ScenarioTest {
         begin(timed, a);
         timed.commit();
         clock.advance(Duration.ofSeconds(5));
-        Thread.sleep(100); // several reaper rounds
+        long readsBefore = clock.reads();
+        // The reaper reads the clock once per round and nothing else runs: five rounds at least.
+        Eventually.await("five reaper rounds", PATIENCE, () -> clock.reads() >= readsBefore + 5);
         assertThat(a.script()).containsExactly("a.start(x1, TMNOFLAGS)", "a.end(x1, TMSUCCESS)", "a.commit(x1, true)");
         assertThat(listener.events()).doesNotContain("timedOut");
     }

@@ -32,16 +32,30 @@ final class EmbeddedPostgres17 implements EmbeddedServer {
                 "");
     }
 
+    /**
+     * Starts the server with PostgreSQL's durable defaults: a commit or prepare that returned is
+     * on disk. zonky's builder turns both off for speed (it starts the server with {@code -F},
+     * which is {@code fsync = off}, and sets {@code synchronous_commit = off}); a sample that
+     * halts itself and recovers must not run on that. Every connection may hold a prepared
+     * transaction (a transfer prepares one per bank), so {@code max_prepared_transactions}
+     * follows the connection limit.
+     */
     static EmbeddedPostgres17 start(Path dataDirectory, int maxConnections) throws IOException, SQLException {
+        String connections = Integer.toString(Math.max(64, maxConnections));
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
                 .setDataDirectory(dataDirectory.toAbsolutePath())
                 .setCleanDataDirectory(false)
-                .setServerConfig("max_prepared_transactions", "64")
-                .setServerConfig("max_connections", Integer.toString(Math.max(20, maxConnections)))
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
+                .setServerConfig("max_prepared_transactions", connections)
+                .setServerConfig("max_connections", connections)
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .start();
         try {
-            createDatabase(postgres.getJdbcUrl("postgres", "postgres"));
+            String serverUrl = postgres.getJdbcUrl("postgres", "postgres");
+            checkDurable(serverUrl);
+            createDatabase(serverUrl);
             return new EmbeddedPostgres17(postgres);
         } catch (SQLException | RuntimeException e) {
             postgres.close();
@@ -49,11 +63,35 @@ final class EmbeddedPostgres17 implements EmbeddedServer {
         }
     }
 
-    private static void createDatabase(String serverUrl) throws SQLException {
+    /** Refuses to run on a server that would acknowledge a commit it has not written to disk. */
+    private static void checkDurable(String serverUrl) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(serverUrl, login());
+                Statement statement = connection.createStatement();
+                ResultSet settings = statement.executeQuery("SELECT name, setting FROM pg_settings"
+                        + " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")) {
+            int checked = 0;
+            while (settings.next()) {
+                checked++;
+                if (!"on".equals(settings.getString(2))) {
+                    throw new SQLException("the embedded PostgreSQL server runs with " + settings.getString(1) + " = "
+                            + settings.getString(2) + ", not on: commits would not be durable");
+                }
+            }
+            if (checked != 3) {
+                throw new SQLException("the embedded PostgreSQL server did not show its durability settings");
+            }
+        }
+    }
+
+    private static Properties login() {
         // The embedded server trusts local connections: a user name and no password.
         Properties login = new Properties();
         login.setProperty("user", "postgres");
-        try (Connection connection = DriverManager.getConnection(serverUrl, login);
+        return login;
+    }
+
+    private static void createDatabase(String serverUrl) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(serverUrl, login());
                 PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, DATABASE);
             try (ResultSet rows = exists.executeQuery()) {

@@ -21,9 +21,9 @@ record TransferOptions(
 
     /** Where the two banks live. */
     enum DatabaseSetup {
-        /** Two embedded H2 file databases. */
+        /** Two embedded H2 file databases (H2 can lose updates under this load: see {@code --help}). */
         H2,
-        /** Two embedded PostgreSQL servers. */
+        /** Two embedded PostgreSQL servers: the default. */
         POSTGRES,
         /** Two embedded MariaDB servers. */
         MARIADB,
@@ -50,9 +50,11 @@ record TransferOptions(
             "  --balance N        opening balance of each account, in cents (default 10000)",
             "  --data-dir DIR     where the transaction log and the embedded databases live",
             "                     (default ./transfer-data)",
-            "  --db KIND          the two banks' databases (default h2):",
-            "                       h2        two embedded H2 file databases",
+            "  --db KIND          the two banks' databases (default postgres):",
             "                       postgres  two embedded PostgreSQL 17 servers",
+            "                       h2        two embedded H2 file databases; H2 itself can lose",
+            "                                 updates under this load, so the money may not add",
+            "                                 up (the run says more when it starts)",
             "                       mariadb   two embedded MariaDB 11.4 servers",
             "                       mixed     embedded PostgreSQL (bank A) and MariaDB (bank B)",
             "                     embedded servers run on Linux x86-64, keep their files under",
@@ -71,7 +73,7 @@ record TransferOptions(
         int accounts = 50;
         long balance = 10_000;
         Path dataDir = Path.of("transfer-data");
-        DatabaseSetup setup = DatabaseSetup.H2;
+        DatabaseSetup setup = DatabaseSetup.POSTGRES;
         boolean setupGiven = false;
         String urlA = null;
         String urlB = null;

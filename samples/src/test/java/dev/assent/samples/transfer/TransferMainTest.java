@@ -20,13 +20,45 @@ class TransferMainTest {
     Path dataDir;
 
     @Test
-    void transfersConserveMoneyAndLeaveNothingPrepared() throws Exception {
-        // Two H2 banks, 4 threads, 300 transfers of which some overdraw (rolled back on both sides).
-        // Expected: the run reports success; a second run on the same data continues from there.
+    @Tag("database")
+    void theDefaultRunOnEmbeddedPostgresConservesMoneyAndLeavesNothingPrepared() throws Exception {
+        // No --db: two embedded PostgreSQL servers, 4 threads, 200 transfers of which some
+        // overdraw (rolled back on both sides). Expected: the run reports success and prints no
+        // H2 caveat; a second run restarts the servers on the same data and continues from there.
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
         TransferOptions options = TransferOptions.parse(
-                "--threads", "4", "--transfers", "300", "--accounts", "20", "--data-dir", dataDir.toString());
+                "--threads", "4", "--transfers", "200", "--accounts", "20", "--data-dir", dataDir.toString());
+
+        assertThat(TransferMain.run(options, out)).as("first run:%n%s", output).isTrue();
+        assertThat(TransferMain.run(options, out)).as("second run:%n%s", output).isTrue();
+
+        String report = output.toString(StandardCharsets.UTF_8);
+        assertThat(report)
+                .contains("OK, conserved", "bank-a (PostgreSQL) 0, bank-b (PostgreSQL) 0  OK")
+                .doesNotContain("MISMATCH", "NOT RESOLVED", "INCOMPLETE", "Caveat");
+        assertThat(report).containsPattern("rolled back \\(no funds\\) +[1-9]");
+        assertThat(dataDir.resolve("postgres-a")).isDirectory();
+    }
+
+    @Test
+    void transfersConserveMoneyAndLeaveNothingPrepared() throws Exception {
+        // Two H2 banks (--db h2), 4 threads, 300 transfers of which some overdraw (rolled back on
+        // both sides). Expected: the run warns about H2's lost updates, then reports success; a
+        // second run on the same data continues from there.
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
+        TransferOptions options = TransferOptions.parse(
+                "--db",
+                "h2",
+                "--threads",
+                "4",
+                "--transfers",
+                "300",
+                "--accounts",
+                "20",
+                "--data-dir",
+                dataDir.toString());
 
         assertThat(TransferMain.run(options, out)).as("first run:%n%s", output).isTrue();
         assertThat(TransferMain.run(options, out)).as("second run:%n%s", output).isTrue();
@@ -34,6 +66,7 @@ class TransferMainTest {
         String report = output.toString(StandardCharsets.UTF_8);
         assertThat(report).contains("OK, conserved").doesNotContain("MISMATCH", "NOT RESOLVED", "INCOMPLETE");
         assertThat(report).containsPattern("rolled back \\(no funds\\) +[1-9]");
+        assertThat(report).contains(TransferMain.H2_CAVEAT, "dev.assent.samples.h2.H2LostUpdateRepro");
         assertThat(dataDir.resolve("log")).isDirectory();
     }
 
@@ -43,6 +76,8 @@ class TransferMainTest {
         // prepared in both H2 databases. Expected: exit status 3 (halt); the next run commits the
         // prepared branches first, the money adds up to what was seeded, nothing stays prepared.
         List<String> args = List.of(
+                "--db",
+                "h2",
                 "--threads",
                 "2",
                 "--transfers",
@@ -66,7 +101,16 @@ class TransferMainTest {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
         TransferOptions rerun = TransferOptions.parse(
-                "--threads", "2", "--transfers", "100", "--accounts", "10", "--data-dir", dataDir.toString());
+                "--db",
+                "h2",
+                "--threads",
+                "2",
+                "--transfers",
+                "100",
+                "--accounts",
+                "10",
+                "--data-dir",
+                dataDir.toString());
         assertThat(TransferMain.run(rerun, out)).isTrue();
 
         String report = output.toString(StandardCharsets.UTF_8);
@@ -115,6 +159,13 @@ class TransferMainTest {
                 .hasMessage("--url-a and --url-b go together; give both");
         assertThatThrownBy(() -> TransferOptions.parse("--url-a", "jdbc:oracle:x", "--url-b", "jdbc:h2:mem:b"))
                 .hasMessageContaining("--url-a must start with jdbc:postgresql:");
+    }
+
+    @Test
+    void theDefaultDatabaseIsEmbeddedPostgres() {
+        assertThat(TransferOptions.parse().setup()).isEqualTo(TransferOptions.DatabaseSetup.POSTGRES);
+        assertThat(TransferOptions.parse("--db", "h2").setup()).isEqualTo(TransferOptions.DatabaseSetup.H2);
+        assertThat(TransferOptions.USAGE).contains("(default postgres)");
     }
 
     @Test

@@ -14,6 +14,8 @@ import jakarta.transaction.Transaction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
@@ -135,6 +137,25 @@ class ParallelCompletionTest extends ScenarioTest {
             assertThat(resource.script()).containsExactlyElementsOf(script(resource, "commit"));
         }
         assertThat(listener.events()).contains("heuristic(x4, r4, XA_HEURRB)");
+    }
+
+    @Test
+    void aCommitRacingCloseNeverWaitsForADroppedTask() throws Exception {
+        // Resources: a, b, c on three phase threads. Fault: the manager is closed (phase pool shut
+        // down, log closed) while the application still holds an open transaction and commits it.
+        // Expected: the phases run on the committing thread instead of being dropped, so commit()
+        // returns: the log refuses the decision and every branch is rolled back.
+        AssentTransactionManager manager = start(configure().parallelCompletion(3));
+        ScriptedXAResource a = resource("a");
+        ScriptedXAResource b = resource("b");
+        ScriptedXAResource c = resource("c");
+        Transaction tx = begin(manager, a, b, c);
+        manager.close();
+
+        CompletableFuture<Throwable> commit = CompletableFuture.supplyAsync(() -> catchThrowable(tx::commit));
+
+        assertThat(commit.get(10, TimeUnit.SECONDS)).isInstanceOf(RollbackException.class);
+        assertThat(journal.script()).contains("a.rollback(x1)", "b.rollback(x2)", "c.rollback(x3)");
     }
 
     private Set<String> threadsOf(Verb verb) {

@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * Runs one XA verb over the branches of a transaction, in parallel when configured. The calling
  * thread takes the first branch itself, so a two-branch commit costs one hand-off, not two.
- * The pool is bounded; when it is saturated the caller runs the work (back-pressure, never an
- * unbounded queue). No lock is held while a resource is called.
+ * The pool is bounded; when it is saturated, or already shut down, the caller runs the work
+ * (back-pressure, never an unbounded queue, never a dropped task). No lock is held while a resource is called.
  */
 final class PhaseRunner implements AutoCloseable {
     private static final int QUEUE_PER_THREAD = 64;
@@ -39,7 +39,9 @@ final class PhaseRunner implements AutoCloseable {
                     thread.setDaemon(true);
                     return thread;
                 },
-                new ThreadPoolExecutor.CallerRunsPolicy());
+                // Run a rejected task here, always: CallerRunsPolicy would silently drop it once the
+                // pool is shut down (a commit racing close()), and its Future would never complete.
+                (task, pool) -> task.run());
         executor.allowCoreThreadTimeOut(true);
     }
 

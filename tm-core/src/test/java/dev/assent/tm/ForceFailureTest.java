@@ -3,18 +3,17 @@ package dev.assent.tm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.assent.tm.internal.log.LogChannel;
+import dev.assent.tm.crash.DurableTestResource;
 import dev.assent.tm.internal.log.LogStorage;
 import dev.assent.tm.testkit.ScriptedXAResource;
 import dev.assent.tm.testkit.XaCall.Verb;
 import dev.assent.tm.testkit.XaJournal;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * durable, so nothing in this run may act on it, and the log takes no further decisions.
  */
 class ForceFailureTest {
+    static final String NODE_ID = "force-test";
+
     private final XaJournal journal = new XaJournal();
     private final FailingForces storage = new FailingForces();
 
@@ -32,7 +33,7 @@ class ForceFailureTest {
 
     private AssentTransactionManager start(LogStorage logStorage, ScriptedXAResource... registered) {
         Assent.Builder builder = Assent.configure()
-                .nodeId("force-test")
+                .nodeId(NODE_ID)
                 .logDirectory(logDirectory)
                 .recoveryInterval(Duration.ZERO)
                 .orphanGracePeriod(Duration.ZERO)
@@ -117,75 +118,46 @@ class ForceFailureTest {
         }
     }
 
-    /** The real file system, whose forces fail once {@code failForces} is set (a dying disk). */
-    private static final class FailingForces implements LogStorage {
-        private final LogStorage disk = LogStorage.fileSystem();
-        volatile boolean failForces;
+    @Test
+    void aCrashRightAfterAForceFailureIsRecoveredConsistently() throws Exception {
+        // Resources: rm-a, rm-b (durable files). Faults: the force of the commit decision fails,
+        // commit() reports SystemException, and the process dies at once (halt). Expected: a
+        // restart on a healthy disk ends both branches alike (committed if the record reached the
+        // disk, rolled back if not), leaves nothing prepared and reports no heuristic.
+        Path data = logDirectory.resolveSibling(logDirectory.getFileName() + "-data");
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path output = logDirectory.resolveSibling(logDirectory.getFileName() + "-child.log");
+        Process child = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        classpath,
+                        ForceFailureChild.class.getName(),
+                        logDirectory.toString(),
+                        data.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.exitValue())
+                .as("child output:%n%s", Files.readString(output))
+                .isEqualTo(ForceFailureChild.HALTED);
 
-        @Override
-        public LogChannel create(Path file) throws IOException {
-            return new Channel(disk.create(file));
+        DurableTestResource a = new DurableTestResource("rm-a", data.resolve("rm-a"), (point, where) -> {});
+        DurableTestResource b = new DurableTestResource("rm-b", data.resolve("rm-b"), (point, where) -> {});
+        assertThat(a.preparedBranches()).hasSize(1);
+        assertThat(b.preparedBranches()).hasSize(1);
+        try (AssentTransactionManager restarted = Assent.configure()
+                .nodeId(NODE_ID)
+                .logDirectory(logDirectory)
+                .recoveryInterval(Duration.ZERO)
+                .recoveryResource("rm-a", () -> a)
+                .recoveryResource("rm-b", () -> b)
+                .build()) {
+            RecoveryReport report = restarted.recover();
+            assertThat(report.isComplete()).as("%s", report).isTrue();
         }
-
-        @Override
-        public LogChannel open(Path file) throws IOException {
-            return new Channel(disk.open(file));
-        }
-
-        @Override
-        public List<Path> list(Path directory) throws IOException {
-            return disk.list(directory);
-        }
-
-        @Override
-        public void delete(Path file) throws IOException {
-            disk.delete(file);
-        }
-
-        @Override
-        public void syncDirectory(Path directory) throws IOException {
-            disk.syncDirectory(directory);
-        }
-
-        private final class Channel implements LogChannel {
-            private final LogChannel file;
-
-            Channel(LogChannel file) {
-                this.file = file;
-            }
-
-            @Override
-            public void write(ByteBuffer[] sources, long position) throws IOException {
-                file.write(sources, position);
-            }
-
-            @Override
-            public int read(ByteBuffer target, long position) throws IOException {
-                return file.read(target, position);
-            }
-
-            @Override
-            public void force(boolean metadata) throws IOException {
-                if (failForces) {
-                    throw new IOException("injected: the disk failed to force");
-                }
-                file.force(metadata);
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-                file.truncate(size);
-            }
-
-            @Override
-            public long size() throws IOException {
-                return file.size();
-            }
-
-            @Override
-            public void close() throws IOException {
-                file.close();
-            }
-        }
+        assertThat(a.preparedBranches()).isEmpty();
+        assertThat(b.preparedBranches()).isEmpty();
+        assertThat(a.committedKeys()).isEqualTo(b.committedKeys());
     }
 }

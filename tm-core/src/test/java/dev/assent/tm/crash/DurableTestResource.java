@@ -28,11 +28,11 @@ import javax.transaction.xa.Xid;
  * start and prepare lives in memory only, as in a database. The crash tests use it as the two
  * "databases" of a transaction.
  */
-final class DurableTestResource implements NamedXAResource {
+public final class DurableTestResource implements NamedXAResource {
     private static final HexFormat HEX = HexFormat.of();
 
     /** Called at protocol points; the crash child halts the JVM from here. */
-    interface Hook {
+    public interface Hook {
         void at(String point, String resourceName);
     }
 
@@ -43,7 +43,7 @@ final class DurableTestResource implements NamedXAResource {
     private final Map<AssentXid, List<String>> pending = new ConcurrentHashMap<>();
     private final Map<Thread, AssentXid> associated = new ConcurrentHashMap<>();
 
-    DurableTestResource(String name, Path directory, Hook hook) {
+    public DurableTestResource(String name, Path directory, Hook hook) {
         this.name = name;
         this.prepared = directory.resolve("prepared");
         this.committed = directory.resolve("committed");
@@ -62,7 +62,7 @@ final class DurableTestResource implements NamedXAResource {
     }
 
     /** Records a key written by the branch the calling thread is associated with. */
-    void write(String key) {
+    public void write(String key) {
         AssentXid xid = associated.get(Thread.currentThread());
         if (xid == null) {
             throw new IllegalStateException(name + ": write outside a transaction branch");
@@ -70,7 +70,7 @@ final class DurableTestResource implements NamedXAResource {
         pending.computeIfAbsent(xid, x -> new ArrayList<>()).add(key);
     }
 
-    Set<String> committedKeys() {
+    public Set<String> committedKeys() {
         try (Stream<Path> files = Files.list(committed)) {
             return files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
         } catch (IOException e) {
@@ -78,7 +78,7 @@ final class DurableTestResource implements NamedXAResource {
         }
     }
 
-    List<Xid> preparedBranches() {
+    public List<Xid> preparedBranches() {
         return List.of(recover(TMSTARTRSCAN | TMENDRSCAN));
     }
 

@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * the pool once the transaction has completed.
  *
  * <p>It translates what the transaction manager asks into what the driver can do: suspend and
- * resume as the profile says, a read-only vote when the profile can tell nothing was written, and
- * a reset of the driver's XA state when the server rolled a branch back by itself. A connection
+ * resume as the profile says, a read-only vote when the profile can tell nothing was written, a
+ * rollback vote when the profile can tell the server already threw the branch's work away (before
+ * the driver is asked to prepare or commit it), and a reset of the driver's XA state when the
+ * server rolled a branch back by itself. A connection
  * whose XA state is not known to be clean when the transaction completes is destroyed, never
  * pooled again.
  *
@@ -213,7 +215,8 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
     @Override
     public int prepare(Xid xid) throws XAException {
         require("prepare", State.ENDED);
-        if (physical != null && changedNothing()) {
+        refuseIfRolledBackByServer(xid);
+        if (physical != null && changedNothing(xid)) {
             guarded(() -> xa.rollback(xid));
             move(State.ENDED, State.DONE);
             return XA_RDONLY;
@@ -228,18 +231,48 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         return vote;
     }
 
-    private boolean changedNothing() {
+    private boolean changedNothing(Xid xid) throws XAException {
         try {
             return profile.hasChangedNothing(physical);
         } catch (SQLException | RuntimeException e) {
+            // The probe may be what found the transaction aborted (PostgreSQL's 25P02): ask again.
+            refuseIfRolledBackByServer(xid);
             log.debug("'{}' could not tell whether the branch wrote anything ({}); preparing it", name, e.toString());
             return false;
+        }
+    }
+
+    /**
+     * Rolls the branch back and throws the profile's XA_RB* reason when the server has already
+     * thrown the branch's work away: the driver would otherwise report its PREPARE or one-phase
+     * COMMIT as a success (see {@link DatabaseProfile#rolledBackByServer}).
+     */
+    private void refuseIfRolledBackByServer(Xid xid) throws XAException {
+        if (physical == null) {
+            return;
+        }
+        XAException reason;
+        try {
+            reason = profile.rolledBackByServer(physical);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("'{}' could not tell whether the server aborted the branch ({}); asking the driver", name, e);
+            return;
+        }
+        if (reason != null) {
+            if (!XaErrors.isRolledBack(reason.errorCode)) {
+                reason = XaErrors.of(XAException.XA_RBOTHER, reason.getMessage(), reason);
+            }
+            log.debug("'{}': {}; voting {}", name, reason.getMessage(), XaErrors.nameOf(reason.errorCode));
+            throw afterServerRollback(xid, reason);
         }
     }
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
         State from = onePhase ? require("commit in one phase", State.ENDED) : require("commit", State.PREPARED);
+        if (onePhase) {
+            refuseIfRolledBackByServer(xid);
+        }
         aware.transactionBeforeCompletion(true);
         try {
             xa.commit(xid, onePhase);

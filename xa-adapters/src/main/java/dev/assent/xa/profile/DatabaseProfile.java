@@ -51,6 +51,22 @@ public interface DatabaseProfile {
     }
 
     /**
+     * Why the branch running on {@code connection} can no longer commit because the server has
+     * already thrown its work away (PostgreSQL aborts the whole transaction at the first failed
+     * statement, even one the application caught), or null when it may commit. Called after
+     * end(TMSUCCESS), before the read-only check, prepare and a one-phase commit: a non-null answer
+     * is the branch's vote, so a driver that would report the doomed PREPARE or COMMIT as a success
+     * is never asked. It is on every commit's path, so it must answer from what the driver already
+     * knows, without a round trip to the server. The default says null: the driver is trusted.
+     *
+     * @return an XAException with an XA_RB* code, or null
+     * @throws SQLException when it cannot tell; the branch is then prepared as usual
+     */
+    default XAException rolledBackByServer(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
      * Stops, from another thread, a statement that may be running on {@code connection}, so that
      * the server stops working for a transaction that was just rolled back and closing the
      * connection does not wait for the statement. Called before the connection is aborted; the

@@ -350,7 +350,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         } catch (SQLException | RuntimeException e) {
             log.debug("'{}': could not cancel a running statement: {}", name, e.toString());
         }
-        if (!PhysicalConnection.abort(physical)) {
+        if (!closeSessionAtOnce() && !PhysicalConnection.abort(physical)) {
             return false; // discarded at completion all the same; roll back through the driver
         }
         move(current, State.ABANDONED);
@@ -363,6 +363,16 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
                 Thread.currentThread().getName(),
                 holder.getName());
         return true;
+    }
+
+    /** The profile's way to end the session (H2: closing its handle would turn on auto-commit). */
+    private boolean closeSessionAtOnce() {
+        try {
+            return profile.closeSessionAtOnce(physical);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("'{}': could not close the session at once ({}); aborting the connection", name, e.toString());
+            return false;
+        }
     }
 
     @Override

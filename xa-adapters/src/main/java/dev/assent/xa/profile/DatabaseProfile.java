@@ -67,6 +67,29 @@ public interface DatabaseProfile {
     }
 
     /**
+     * True when the driver's rollback(xid) of a prepared branch may return normally without
+     * rolling anything back, so that recovery must list the branch right before rolling it back and
+     * confirm afterwards that it is gone (H2). The default says false.
+     */
+    default boolean rollbackNeedsListing() {
+        return false;
+    }
+
+    /**
+     * Ends, from another thread, the server session under {@code connection} so that nothing more
+     * runs on it, for a driver whose {@code Connection.abort} does nothing and whose {@code close}
+     * would leave the session open in auto-commit (H2's XA handle). Called when a transaction is
+     * rolled back behind its application's back, before the connection is aborted.
+     *
+     * @return true when the session is closed; false (the default) to abort or close the connection
+     *     through JDBC
+     * @throws SQLException when it could not; the connection is aborted through JDBC then
+     */
+    default boolean closeSessionAtOnce(Connection connection) throws SQLException {
+        return false;
+    }
+
+    /**
      * Stops, from another thread, a statement that may be running on {@code connection}, so that
      * the server stops working for a transaction that was just rolled back and closing the
      * connection does not wait for the statement. Called before the connection is aborted; the

@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  *   <li>A statement that fails inside a branch (a duplicate key) undoes only itself, and so does a
  *       lock wait timeout while {@code innodb_rollback_on_timeout} is off (the default): the rest
  *       of the branch commits. A deadlock undoes the whole branch, and the server then marks it
- *       rollback-only: XA END answers ER_XA_RBDEADLOCK (1614), which the driver reads as
- *       XA_RBDEADLOCK, so the branch never reaches a YES vote (tested); a lock wait timeout with
+ *       rollback-only: XA END answers ER_XA_RBDEADLOCK (1614, read in the server's source), which
+ *       the driver reads as XA_RBDEADLOCK, so the branch never reaches a YES vote (tested: the
+ *       RollbackException's cause carries XA_RBDEADLOCK); a lock wait timeout with
  *       {@code innodb_rollback_on_timeout} on is answered the same way with ER_XA_RBTIMEOUT (1613,
  *       XA_RBTIMEOUT; read in the server's source, not tested). Nothing to add here.
  *   <li>XA RECOVER needs the XA_RECOVER_ADMIN privilege on MySQL 8 and on servers that have it;

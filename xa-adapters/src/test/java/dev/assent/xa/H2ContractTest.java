@@ -29,6 +29,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
@@ -344,6 +348,65 @@ class H2ContractTest extends XaDataSourceContract {
             }
             tm.commit();
             Runtime.getRuntime().halt(CrashingTransfer.CRASHED);
+        }
+    }
+
+    /**
+     * Scenario: a deadlock inside an H2 branch, caught by the application.
+     *
+     * <p>Resources: A and B, and an older plain session on A holding account 2. Fault: the branch
+     * debits account 1 of A; the older session waits for account 1; the branch then asks for
+     * account 2. H2 picks the youngest transaction, the branch, as the victim and rolls its whole
+     * transaction back (not only the statement); the application catches the SQLException,
+     * credits B and commits. Expected: the branch cannot vote yes for work that is gone, so
+     * commit() throws RollbackException; neither balance changed, nothing is left prepared.
+     */
+    @Test
+    void aDeadlockCaughtByTheApplicationRollsTheTransactionBack() throws Exception {
+        a.execute("INSERT INTO accounts (id, balance) VALUES (2, 0)");
+        AssentTransactionManager tm = manager();
+        AssentDataSource bankA = dataSource(tm, a, "bank-a");
+        AssentDataSource bankB = dataSource(tm, b, "bank-b");
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection older = a.admin();
+                Statement statement = older.createStatement()) {
+            older.setAutoCommit(false);
+            statement.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 2");
+
+            tm.begin();
+            try (Connection fromA = bankA.getConnection();
+                    Connection toB = bankB.getConnection()) {
+                Bank.add(fromA, -10);
+                Future<Integer> waiting =
+                        other.submit(() -> statement.executeUpdate("UPDATE accounts SET balance = 0 WHERE id = 1"));
+                awaitBlockedSession(a);
+                assertThatThrownBy(() -> fromA.createStatement()
+                                .executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 2"))
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getErrorCode())
+                        .as("deadlock, the branch chosen as victim")
+                        .isEqualTo(40001);
+                assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+                older.rollback();
+                Bank.add(toB, 10);
+            }
+            assertThatThrownBy(tm::commit).isInstanceOf(RollbackException.class);
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(Bank.balance(a, 1)).isEqualTo(100);
+        assertThat(Bank.balance(b, 1)).isEqualTo(100);
+        assertThat(preparedBranches(a)).isEmpty();
+        assertThat(preparedBranches(b)).isEmpty();
+    }
+
+    private static void awaitBlockedSession(TestDatabase db) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (strings(db, "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 }

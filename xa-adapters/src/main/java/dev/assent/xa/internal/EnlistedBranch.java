@@ -72,6 +72,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
     private final ReturnGuard returns;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Suspension suspension = Suspension.NONE;
+    private volatile Object transactionMark;
     private volatile Thread owner;
 
     EnlistedBranch(
@@ -117,6 +118,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
                             e));
                 }
                 guarded(() -> xa.start(xid, TMNOFLAGS));
+                transactionMark = markTransaction();
                 move(State.NEW, State.ACTIVE);
             }
             case TMJOIN -> {
@@ -242,6 +244,18 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         }
     }
 
+    private Object markTransaction() {
+        if (physical == null) {
+            return null;
+        }
+        try {
+            return profile.transactionMark(physical);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("'{}': no mark of the server transaction ({})", name, e.toString());
+            return null;
+        }
+    }
+
     /**
      * Rolls the branch back and throws the profile's XA_RB* reason when the server has already
      * thrown the branch's work away: the driver would otherwise report its PREPARE or one-phase
@@ -253,7 +267,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         }
         XAException reason;
         try {
-            reason = profile.rolledBackByServer(physical);
+            reason = profile.rolledBackByServer(physical, transactionMark);
         } catch (SQLException | RuntimeException e) {
             log.warn("'{}' could not tell whether the server aborted the branch ({}); asking the driver", name, e);
             return;

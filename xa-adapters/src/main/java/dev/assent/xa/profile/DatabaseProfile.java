@@ -51,18 +51,31 @@ public interface DatabaseProfile {
     }
 
     /**
+     * A mark of the server transaction that a branch's work runs in, taken on {@code connection}
+     * right after the branch started at the driver and handed back to {@link #rolledBackByServer}
+     * at the end; null when the database needs none (the default). Must not add a round trip.
+     *
+     * @throws SQLException when it cannot; the branch then goes on without a mark
+     */
+    default Object transactionMark(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
      * Why the branch running on {@code connection} can no longer commit because the server has
      * already thrown its work away (PostgreSQL aborts the whole transaction at the first failed
-     * statement, even one the application caught), or null when it may commit. Called after
-     * end(TMSUCCESS), before the read-only check, prepare and a one-phase commit: a non-null answer
-     * is the branch's vote, so a driver that would report the doomed PREPARE or COMMIT as a success
-     * is never asked. It is on every commit's path, so it must answer from what the driver already
-     * knows, without a round trip to the server. The default says null: the driver is trusted.
+     * statement, H2 rolls it back at a deadlock, even one the application caught), or null when
+     * it may commit. Called after end(TMSUCCESS), before the read-only check, prepare and a
+     * one-phase commit: a non-null answer is the branch's vote, so a driver that would report the
+     * doomed PREPARE or COMMIT as a success is never asked. It is on every commit's path, so it
+     * must answer from what the driver already knows, without a round trip to the server. The
+     * default says null: the driver is trusted.
      *
+     * @param mark what {@link #transactionMark} returned when the branch started, or null
      * @return an XAException with an XA_RB* code, or null
      * @throws SQLException when it cannot tell; the branch is then prepared as usual
      */
-    default XAException rolledBackByServer(Connection connection) throws SQLException {
+    default XAException rolledBackByServer(Connection connection, Object mark) throws SQLException {
         return null;
     }
 

@@ -6,7 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.transaction.xa.XAException;
 import org.h2.engine.Session;
+import org.h2.engine.SessionLocal;
 import org.h2.jdbc.JdbcConnection;
+import org.h2.mvstore.tx.Transaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,15 @@ import org.slf4j.LoggerFactory;
  *       outcome is unknown, and becomes XAER_RMFAIL.
  *   <li>TMSUSPEND, TMRESUME and TMJOIN are accepted (as no-ops) by the driver.
  *   <li>A read-only branch votes XA_OK.
- *   <li>A statement that fails inside a branch undoes only itself; the branch goes on and commits
- *       the rest, so a YES vote never hides lost work ({@link #rolledBackByServer} has nothing to
- *       say).
+ *   <li>A statement that fails inside a branch (a duplicate key, a lock timeout) undoes only
+ *       itself; the branch goes on and commits the rest. A deadlock (40001) is different: H2 rolls
+ *       the victim's whole transaction back, and the session's next statement starts a new one,
+ *       so an application that catches the exception and goes on would prepare and commit only
+ *       what followed, with a YES vote. The branch therefore marks the MVStore transaction it
+ *       starts in ({@link #transactionMark}, begun at once) and votes XA_RBROLLBACK when that
+ *       transaction is no longer open at the end ({@link #rolledBackByServer}, no query). A DDL
+ *       statement, which H2 commits implicitly with the work before it, also ends that
+ *       transaction: the branch then votes rollback too, since its work is no longer one unit.
  *   <li>Prepared branches survive only a real crash: a clean close rolls them back, so recovery
  *       tests with H2 must kill a child process.
  *   <li>Each XA connection keeps one "prepared" flag, set by prepare() or by a recover() that lists
@@ -94,6 +102,33 @@ public final class H2Profile implements DatabaseProfile {
             return XaErrors.recoded(XAException.XAER_RMFAIL, e);
         }
         return XaErrors.fromSqlCause(e);
+    }
+
+    /** The session's MVStore transaction, begun now if no statement has begun it yet. */
+    @Override
+    public Object transactionMark(Connection connection) throws SQLException {
+        return session(connection).getTransaction();
+    }
+
+    @Override
+    public XAException rolledBackByServer(Connection connection, Object mark) {
+        if (!(mark instanceof Transaction begun) || begun.getStatus() == Transaction.STATUS_OPEN) {
+            return null;
+        }
+        return XaErrors.of(
+                XAException.XA_RBROLLBACK,
+                "H2 ended the transaction the branch began in (rolled back at a deadlock, or committed by a DDL"
+                        + " statement), so the branch's work is no longer one unit and cannot commit",
+                null);
+    }
+
+    private static SessionLocal session(Connection connection) throws SQLException {
+        Session session = connection.unwrap(JdbcConnection.class).getSession();
+        if (session instanceof SessionLocal local) {
+            return local;
+        }
+        throw new SQLException(
+                "not an embedded H2 session: " + session.getClass().getName());
     }
 
     @Override

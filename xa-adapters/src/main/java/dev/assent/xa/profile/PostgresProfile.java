@@ -133,7 +133,7 @@ public final class PostgresProfile implements DatabaseProfile {
     }
 
     @Override
-    public XAException rolledBackByServer(Connection connection) throws SQLException {
+    public XAException rolledBackByServer(Connection connection, Object mark) throws SQLException {
         if (connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.FAILED) {
             return null;
         }

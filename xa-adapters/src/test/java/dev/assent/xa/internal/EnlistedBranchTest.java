@@ -242,7 +242,7 @@ class EnlistedBranchTest {
     private static DatabaseProfile abortedByServer() {
         return new DatabaseProfileDelegate(new GenericProfile("Db", "x.Y")) {
             @Override
-            public XAException rolledBackByServer(Connection c) {
+            public XAException rolledBackByServer(Connection c, Object mark) {
                 XAException e = new XAException("aborted");
                 e.errorCode = XAException.XA_RBROLLBACK;
                 return e;

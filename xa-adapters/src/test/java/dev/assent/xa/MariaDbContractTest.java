@@ -11,12 +11,17 @@ import dev.assent.xa.support.Bank;
 import dev.assent.xa.support.MariaDbServer;
 import dev.assent.xa.support.Servers;
 import dev.assent.xa.support.TestDatabase;
+import jakarta.transaction.RollbackException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.sql.XAConnection;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
@@ -94,6 +99,11 @@ class MariaDbContractTest extends XaDataSourceContract {
     }
 
     @Override
+    protected boolean failedStatementAbortsTheBranch() {
+        return false; // InnoDB undoes only the statement (a deadlock would undo the branch)
+    }
+
+    @Override
     protected TestDatabase withWrongLogin() {
         return a.as(MariaDbServer.APP_USER, "wrong");
     }
@@ -146,6 +156,78 @@ class MariaDbContractTest extends XaDataSourceContract {
                 owner.getXAResource().rollback(xid);
                 owner.close();
             }
+        }
+    }
+
+    /**
+     * Scenario: a deadlock inside a branch, caught by the application.
+     *
+     * <p>Resources: A and B, and a plain session on A that has written more than the branch.
+     * Fault: the branch debits account 1 of A; the plain session, holding account 2, waits for
+     * account 1; the branch then asks for account 2: InnoDB chooses the lighter transaction, the
+     * branch, as the victim and rolls its whole work back (not only the statement). The
+     * application catches the SQLException, credits B and commits. Expected: the branch cannot
+     * vote yes (XA END answers that it was rolled back), so commit() throws RollbackException;
+     * neither balance changed by the transaction, nothing is left prepared.
+     */
+    @Test
+    void aDeadlockCaughtByTheApplicationRollsTheTransactionBack() throws Exception {
+        a.execute(
+                "DROP TABLE IF EXISTS scratch",
+                "CREATE TABLE scratch (id INT PRIMARY KEY) ENGINE=InnoDB",
+                "INSERT INTO accounts (id, balance) VALUES (2, 0)");
+        AssentTransactionManager tm = manager();
+        AssentDataSource bankA = dataSource(tm, a, "bank-a");
+        AssentDataSource bankB = dataSource(tm, b, "bank-b");
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try (Connection heavy = a.admin();
+                Statement statement = heavy.createStatement()) {
+            heavy.setAutoCommit(false);
+            for (int i = 0; i < 50; i++) {
+                statement.executeUpdate("INSERT INTO scratch VALUES (" + i + ")");
+            }
+            statement.executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 2");
+
+            tm.begin();
+            try (Connection fromA = bankA.getConnection();
+                    Connection toB = bankB.getConnection()) {
+                Bank.add(fromA, -10);
+                Future<Integer> waiting =
+                        other.submit(() -> statement.executeUpdate("UPDATE accounts SET balance = 0 WHERE id = 1"));
+                awaitLockWait(a);
+                assertThatThrownBy(() -> fromA.createStatement()
+                                .executeUpdate("UPDATE accounts SET balance = balance + 1 WHERE id = 2"))
+                        .isInstanceOf(SQLException.class)
+                        .extracting(e -> ((SQLException) e).getErrorCode())
+                        .as("deadlock, the branch chosen as victim")
+                        .isEqualTo(1213);
+                assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+                heavy.rollback();
+                Bank.add(toB, 10);
+            }
+            assertThatThrownBy(tm::commit)
+                    .isInstanceOf(RollbackException.class)
+                    .cause()
+                    .isInstanceOf(XAException.class)
+                    .extracting(e -> ((XAException) e).errorCode)
+                    .as("XA END answers ER_XA_RBDEADLOCK, which the driver reads as XA_RBDEADLOCK")
+                    .isEqualTo(XAException.XA_RBDEADLOCK);
+        } finally {
+            other.shutdownNow();
+        }
+
+        assertThat(Bank.balance(a, 1)).isEqualTo(100);
+        assertThat(Bank.balance(b, 1)).isEqualTo(100);
+        assertThat(preparedBranches(a)).isEmpty();
+        assertThat(bankA.status().active() + bankB.status().active()).isZero();
+    }
+
+    private static void awaitLockWait(TestDatabase db) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (strings(db, "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'", 1)
+                        .isEmpty()
+                && System.nanoTime() < deadline) {
+            Thread.sleep(10);
         }
     }
 }

@@ -100,6 +100,11 @@ class PostgresContractTest extends XaDataSourceContract {
     }
 
     @Override
+    protected boolean failedStatementAbortsTheBranch() {
+        return true; // aborts the whole transaction (25P02 afterwards)
+    }
+
+    @Override
     protected TestDatabase withWrongLogin() {
         return a.as("nobody", "wrong"); // the embedded server trusts local logins: only the user can be wrong
     }

@@ -78,6 +78,12 @@ abstract class XaDataSourceContract {
     /** A statement that keeps the server busy for {@code seconds}; null when the database has none. */
     protected abstract String sleepSql(int seconds);
 
+    /**
+     * True when a statement that fails inside a branch throws away the branch's whole work
+     * (PostgreSQL); false when it undoes only itself and the branch goes on (H2, MariaDB).
+     */
+    protected abstract boolean failedStatementAbortsTheBranch();
+
     /** {@code a} with a login the server refuses. */
     protected abstract TestDatabase withWrongLogin();
 
@@ -205,6 +211,82 @@ abstract class XaDataSourceContract {
         }
         tm.commit();
         assertThat(Bank.balance(a, 1)).as("the pool still works").isEqualTo(101);
+    }
+
+    /**
+     * Scenario: a failed statement caught by the application.
+     *
+     * <p>Resources: A and B. Fault: inside the transaction the application debits A, runs an
+     * INSERT on A that fails (duplicate key) and catches the SQLException, credits B and commits.
+     * Expected: where the failure threw away A's whole branch (PostgreSQL), A votes rollback, so
+     * commit() throws RollbackException and neither balance changed; where it undid only the
+     * statement (H2, MariaDB), the debit and the credit both commit. Nothing is left prepared.
+     */
+    @Test
+    void aFailedStatementCaughtByTheApplicationMakesTheBranchVoteAsTheDatabaseDecided() throws Exception {
+        VoteRecorder votes = new VoteRecorder();
+        AssentTransactionManager tm = manager(votes);
+        AssentDataSource bankA = dataSource(tm, a, "bank-a");
+        AssentDataSource bankB = dataSource(tm, b, "bank-b");
+
+        tm.begin();
+        try (Connection fromA = bankA.getConnection();
+                Connection toB = bankB.getConnection()) {
+            Bank.add(fromA, -10);
+            assertThatThrownBy(() -> Bank.open(fromA, 1, 0))
+                    .as("account 1 exists: duplicate key")
+                    .isInstanceOf(SQLException.class);
+            Bank.add(toB, 10);
+        }
+
+        if (failedStatementAbortsTheBranch()) {
+            assertThatThrownBy(tm::commit).isInstanceOf(RollbackException.class);
+            assertThat(Bank.balance(a, 1)).isEqualTo(100);
+            assertThat(Bank.balance(b, 1)).as("B is not credited either").isEqualTo(100);
+        } else {
+            tm.commit();
+            assertThat(Bank.balance(a, 1)).isEqualTo(90);
+            assertThat(Bank.balance(b, 1)).isEqualTo(110);
+        }
+        assertThat(preparedBranches(a)).isEmpty();
+        assertThat(preparedBranches(b)).isEmpty();
+        assertThat(bankA.status().active() + bankB.status().active()).isZero();
+        assertThat(tm.recover().isComplete()).as("nothing owed, no heuristic").isTrue();
+    }
+
+    /**
+     * Scenario: the same failed statement in a transaction with one branch.
+     *
+     * <p>Resources: A alone (one-phase commit). Fault: the application debits A, runs an INSERT
+     * that fails (duplicate key), catches the SQLException and commits. Expected: where the branch
+     * was thrown away (PostgreSQL), commit() throws RollbackException instead of returning as if
+     * the debit had been applied; elsewhere the debit commits. The connection is usable afterwards.
+     */
+    @Test
+    void aFailedStatementInAOnePhaseBranchIsReportedAsTheDatabaseDecided() throws Exception {
+        AssentTransactionManager tm = manager();
+        AssentDataSource bankA = dataSource(tm, a, "bank-a", s -> s.maxPoolSize(1));
+
+        tm.begin();
+        try (Connection connection = bankA.getConnection()) {
+            Bank.add(connection, -10);
+            assertThatThrownBy(() -> Bank.open(connection, 1, 0)).isInstanceOf(SQLException.class);
+        }
+
+        if (failedStatementAbortsTheBranch()) {
+            assertThatThrownBy(tm::commit).isInstanceOf(RollbackException.class);
+            assertThat(Bank.balance(a, 1)).isEqualTo(100);
+        } else {
+            tm.commit();
+            assertThat(Bank.balance(a, 1)).isEqualTo(90);
+        }
+        long before = Bank.balance(a, 1);
+        tm.begin();
+        try (Connection again = bankA.getConnection()) {
+            Bank.add(again, 1);
+        }
+        tm.commit();
+        assertThat(Bank.balance(a, 1)).as("the only connection works again").isEqualTo(before + 1);
     }
 
     @Test

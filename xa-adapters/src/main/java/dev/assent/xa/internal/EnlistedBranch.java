@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * the pool once the transaction has completed.
  *
  * <p>It translates what the transaction manager asks into what the driver can do: suspend and
- * resume as the profile says, a read-only vote when the profile can tell nothing was written, and
- * a reset of the driver's XA state when the server rolled a branch back by itself. A connection
+ * resume as the profile says, a read-only vote when the profile can tell nothing was written, a
+ * rollback vote when the profile can tell the server already threw the branch's work away (before
+ * the driver is asked to prepare or commit it), and a reset of the driver's XA state when the
+ * server rolled a branch back by itself. A connection
  * whose XA state is not known to be clean when the transaction completes is destroyed, never
  * pooled again.
  *
@@ -70,6 +72,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
     private final ReturnGuard returns;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
     private volatile Suspension suspension = Suspension.NONE;
+    private volatile Object transactionMark;
     private volatile Thread owner;
 
     EnlistedBranch(
@@ -115,6 +118,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
                             e));
                 }
                 guarded(() -> xa.start(xid, TMNOFLAGS));
+                transactionMark = markTransaction();
                 move(State.NEW, State.ACTIVE);
             }
             case TMJOIN -> {
@@ -213,7 +217,8 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
     @Override
     public int prepare(Xid xid) throws XAException {
         require("prepare", State.ENDED);
-        if (physical != null && changedNothing()) {
+        refuseIfRolledBackByServer(xid);
+        if (physical != null && changedNothing(xid)) {
             guarded(() -> xa.rollback(xid));
             move(State.ENDED, State.DONE);
             return XA_RDONLY;
@@ -228,18 +233,60 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         return vote;
     }
 
-    private boolean changedNothing() {
+    private boolean changedNothing(Xid xid) throws XAException {
         try {
             return profile.hasChangedNothing(physical);
         } catch (SQLException | RuntimeException e) {
+            // The probe may be what found the transaction aborted (PostgreSQL's 25P02): ask again.
+            refuseIfRolledBackByServer(xid);
             log.debug("'{}' could not tell whether the branch wrote anything ({}); preparing it", name, e.toString());
             return false;
+        }
+    }
+
+    private Object markTransaction() {
+        if (physical == null) {
+            return null;
+        }
+        try {
+            return profile.transactionMark(physical);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("'{}': no mark of the server transaction ({})", name, e.toString());
+            return null;
+        }
+    }
+
+    /**
+     * Rolls the branch back and throws the profile's XA_RB* reason when the server has already
+     * thrown the branch's work away: the driver would otherwise report its PREPARE or one-phase
+     * COMMIT as a success (see {@link DatabaseProfile#rolledBackByServer}).
+     */
+    private void refuseIfRolledBackByServer(Xid xid) throws XAException {
+        if (physical == null) {
+            return;
+        }
+        XAException reason;
+        try {
+            reason = profile.rolledBackByServer(physical, transactionMark);
+        } catch (SQLException | RuntimeException e) {
+            log.warn("'{}' could not tell whether the server aborted the branch ({}); asking the driver", name, e);
+            return;
+        }
+        if (reason != null) {
+            if (!XaErrors.isRolledBack(reason.errorCode)) {
+                reason = XaErrors.of(XAException.XA_RBOTHER, reason.getMessage(), reason);
+            }
+            log.debug("'{}': {}; voting {}", name, reason.getMessage(), XaErrors.nameOf(reason.errorCode));
+            throw afterServerRollback(xid, reason);
         }
     }
 
     @Override
     public void commit(Xid xid, boolean onePhase) throws XAException {
         State from = onePhase ? require("commit in one phase", State.ENDED) : require("commit", State.PREPARED);
+        if (onePhase) {
+            refuseIfRolledBackByServer(xid);
+        }
         aware.transactionBeforeCompletion(true);
         try {
             xa.commit(xid, onePhase);
@@ -317,7 +364,7 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
         } catch (SQLException | RuntimeException e) {
             log.debug("'{}': could not cancel a running statement: {}", name, e.toString());
         }
-        if (!PhysicalConnection.abort(physical)) {
+        if (!closeSessionAtOnce() && !PhysicalConnection.abort(physical)) {
             return false; // discarded at completion all the same; roll back through the driver
         }
         move(current, State.ABANDONED);
@@ -330,6 +377,16 @@ final class EnlistedBranch implements NamedXAResource, Synchronization {
                 Thread.currentThread().getName(),
                 holder.getName());
         return true;
+    }
+
+    /** The profile's way to end the session (H2: closing its handle would turn on auto-commit). */
+    private boolean closeSessionAtOnce() {
+        try {
+            return profile.closeSessionAtOnce(physical);
+        } catch (SQLException | RuntimeException e) {
+            log.debug("'{}': could not close the session at once ({}); aborting the connection", name, e.toString());
+            return false;
+        }
     }
 
     @Override

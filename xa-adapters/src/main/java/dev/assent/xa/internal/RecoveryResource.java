@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * answers XAER_NOTA for a prepared branch whose original session is still open, and taking that
  * as "already finished" would leave the branch prepared forever.
  *
+ * <p>Where the profile says a driver's rollback can silently do nothing (H2), each rollback is
+ * framed by two listings: a branch not listed is XAER_NOTA, one still listed afterwards XAER_RMFAIL.
+ *
  * <p>Note on concurrency: recovery scans run one at a time, but operator actions and isSameRM may
  * come from other threads; the connection fields are guarded by {@code lock} (a ReentrantLock, not
  * {@code synchronized}, because the calls under it do I/O).
@@ -120,13 +123,52 @@ public final class RecoveryResource implements NamedXAResource, AutoCloseable {
     @Override
     public void rollback(Xid xid) throws XAException {
         withConnection(resource -> {
-            try {
-                resource.rollback(xid);
-            } catch (XAException e) {
-                throw confirmedUnknown(resource, xid, e);
+            if (profile.rollbackNeedsListing()) {
+                rollbackListed(resource, xid);
+            } else {
+                rollbackOnce(resource, xid);
             }
             return null;
         });
+    }
+
+    private void rollbackOnce(XAResource resource, Xid xid) throws XAException {
+        try {
+            resource.rollback(xid);
+        } catch (XAException e) {
+            throw confirmedUnknown(resource, xid, e);
+        }
+    }
+
+    /**
+     * For a driver whose rollback may return normally having done nothing (H2 rolls a prepared
+     * branch back only while its connection's "prepared" flag is up, which a listing raises): the
+     * branch is listed right before the rollback, and a branch still listed after it is reported as
+     * XAER_RMFAIL, so recovery tries again instead of taking it for rolled back.
+     */
+    private void rollbackListed(XAResource resource, Xid xid) throws XAException {
+        if (!isListed(resource, xid)) {
+            throw XaErrors.of(
+                    XAException.XAER_NOTA,
+                    "'" + target.name() + "' does not list the branch as prepared: nothing to roll back",
+                    null);
+        }
+        rollbackOnce(resource, xid);
+        if (isListed(resource, xid)) {
+            throw XaErrors.of(
+                    XAException.XAER_RMFAIL,
+                    "'" + target.name() + "' still lists the branch as prepared after rolling it back; retried later",
+                    null);
+        }
+    }
+
+    private static boolean isListed(XAResource resource, Xid xid) throws XAException {
+        for (Xid listed : resource.recover(TMSTARTRSCAN | TMENDRSCAN)) {
+            if (sameXid(listed, xid)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -142,14 +184,12 @@ public final class RecoveryResource implements NamedXAResource, AutoCloseable {
         if (e.errorCode != XAException.XAER_NOTA) {
             return e;
         }
-        for (Xid listed : resource.recover(TMSTARTRSCAN | TMENDRSCAN)) {
-            if (sameXid(listed, xid)) {
-                return XaErrors.of(
-                        XAException.XAER_RMFAIL,
-                        "'" + target.name() + "' answered XAER_NOTA but still lists the branch as prepared (its"
-                                + " session is probably still open); retried later",
-                        e);
-            }
+        if (isListed(resource, xid)) {
+            return XaErrors.of(
+                    XAException.XAER_RMFAIL,
+                    "'" + target.name() + "' answered XAER_NOTA but still lists the branch as prepared (its"
+                            + " session is probably still open); retried later",
+                    e);
         }
         return e;
     }

@@ -51,6 +51,58 @@ public interface DatabaseProfile {
     }
 
     /**
+     * A mark of the server transaction that a branch's work runs in, taken on {@code connection}
+     * right after the branch started at the driver and handed back to {@link #rolledBackByServer}
+     * at the end; null when the database needs none (the default). Must not add a round trip.
+     *
+     * @throws SQLException when it cannot; the branch then goes on without a mark
+     */
+    default Object transactionMark(Connection connection) throws SQLException {
+        return null;
+    }
+
+    /**
+     * Why the branch running on {@code connection} can no longer commit because the server has
+     * already thrown its work away (PostgreSQL aborts the whole transaction at the first failed
+     * statement, H2 rolls it back at a deadlock, even one the application caught), or null when
+     * it may commit. Called after end(TMSUCCESS), before the read-only check, prepare and a
+     * one-phase commit: a non-null answer is the branch's vote, so a driver that would report the
+     * doomed PREPARE or COMMIT as a success is never asked. It is on every commit's path, so it
+     * must answer from what the driver already knows, without a round trip to the server. The
+     * default says null: the driver is trusted.
+     *
+     * @param mark what {@link #transactionMark} returned when the branch started, or null
+     * @return an XAException with an XA_RB* code, or null
+     * @throws SQLException when it cannot tell; the branch is then prepared as usual
+     */
+    default XAException rolledBackByServer(Connection connection, Object mark) throws SQLException {
+        return null;
+    }
+
+    /**
+     * True when the driver's rollback(xid) of a prepared branch may return normally without
+     * rolling anything back, so that recovery must list the branch right before rolling it back and
+     * confirm afterwards that it is gone (H2). The default says false.
+     */
+    default boolean rollbackNeedsListing() {
+        return false;
+    }
+
+    /**
+     * Ends, from another thread, the server session under {@code connection} so that nothing more
+     * runs on it, for a driver whose {@code Connection.abort} does nothing and whose {@code close}
+     * would leave the session open in auto-commit (H2's XA handle). Called when a transaction is
+     * rolled back behind its application's back, before the connection is aborted.
+     *
+     * @return true when the session is closed; false (the default) to abort or close the connection
+     *     through JDBC
+     * @throws SQLException when it could not; the connection is aborted through JDBC then
+     */
+    default boolean closeSessionAtOnce(Connection connection) throws SQLException {
+        return false;
+    }
+
+    /**
      * Stops, from another thread, a statement that may be running on {@code connection}, so that
      * the server stops working for a transaction that was just rolled back and closing the
      * connection does not wait for the statement. Called before the connection is aborted; the

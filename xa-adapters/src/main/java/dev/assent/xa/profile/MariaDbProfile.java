@@ -24,6 +24,14 @@ import org.slf4j.LoggerFactory;
  *   <li>A read-only branch votes XA_OK (no cheap way to tell it wrote nothing: it is prepared).
  *   <li>A prepared branch whose session is still open is unknown (XAER_NOTA) to other sessions;
  *       recovery therefore confirms an XAER_NOTA against XA RECOVER before believing it.
+ *   <li>A statement that fails inside a branch (a duplicate key) undoes only itself, and so does a
+ *       lock wait timeout while {@code innodb_rollback_on_timeout} is off (the default): the rest
+ *       of the branch commits. A deadlock undoes the whole branch, and the server then marks it
+ *       rollback-only: XA END answers ER_XA_RBDEADLOCK (1614, read in the server's source), which
+ *       the driver reads as XA_RBDEADLOCK, so the branch never reaches a YES vote (tested: the
+ *       RollbackException's cause carries XA_RBDEADLOCK); a lock wait timeout with
+ *       {@code innodb_rollback_on_timeout} on is answered the same way with ER_XA_RBTIMEOUT (1613,
+ *       XA_RBTIMEOUT; read in the server's source, not tested). Nothing to add here.
  *   <li>XA RECOVER needs the XA_RECOVER_ADMIN privilege on MySQL 8 and on servers that have it;
  *       MariaDB 11.4 has no such privilege and lets any user list. Checked at start.
  * </ul>

@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import javax.transaction.xa.XAException;
 import org.postgresql.PGConnection;
+import org.postgresql.core.BaseConnection;
+import org.postgresql.core.TransactionState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,17 @@ import org.slf4j.LoggerFactory;
  *       (the driver maps every SQLState but class 23 to it); the server has rolled the transaction
  *       back, so it becomes XA_RBTRANSIENT or XA_RBDEADLOCK.
  *   <li>{@code max_prepared_transactions} is 0 by default and PREPARE then fails: checked at start.
+ *   <li>A statement that fails inside the branch (a duplicate key the application catches and
+ *       goes on from) aborts the whole transaction: every later statement fails with SQLState
+ *       25P02, {@code PREPARE TRANSACTION} and one-phase {@code COMMIT} answer with the command
+ *       tag ROLLBACK, and pgjdbc reports both as success (XA_OK, a normal return), so the branch
+ *       would vote yes with its work gone. pgjdbc tracks the server's transaction status from
+ *       every ReadyForQuery message; {@code BaseConnection.getTransactionState()} is {@code FAILED}
+ *       for an aborted transaction, read without a round trip, so such a branch is rolled back and
+ *       votes XA_RBROLLBACK before prepare or a one-phase commit is sent. The read-only probe
+ *       fails with 25P02 in that state and is then never taken for "read-only". A second check
+ *       after PREPARE is not possible: pgjdbc 42.7 drops the command tag (an update count of 0
+ *       either way) and its transaction status is IDLE after both answers.
  * </ul>
  */
 public final class PostgresProfile implements DatabaseProfile {
@@ -119,6 +132,19 @@ public final class PostgresProfile implements DatabaseProfile {
         }
     }
 
+    @Override
+    public XAException rolledBackByServer(Connection connection, Object mark) throws SQLException {
+        if (connection.unwrap(BaseConnection.class).getTransactionState() != TransactionState.FAILED) {
+            return null;
+        }
+        return XaErrors.of(
+                XAException.XA_RBROLLBACK,
+                "PostgreSQL aborted the transaction at a failed statement (SQLState 25P02 for every later"
+                        + " statement), so its work is gone and the branch cannot commit",
+                null);
+    }
+
+    /** Asked only when {@link #rolledBackByServer} found the transaction alive; 25P02 throws, never "read-only". */
     @Override
     public boolean hasChangedNothing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();

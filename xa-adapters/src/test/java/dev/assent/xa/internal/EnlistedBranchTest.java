@@ -238,6 +238,52 @@ class EnlistedBranchTest {
         assertThat(pool.calls).doesNotContain("setFlushOnly");
     }
 
+    /** A profile that finds the server's transaction aborted, as PostgreSQL's FAILED status says. */
+    private static DatabaseProfile abortedByServer() {
+        return new DatabaseProfileDelegate(new GenericProfile("Db", "x.Y")) {
+            @Override
+            public XAException rolledBackByServer(Connection c, Object mark) {
+                XAException e = new XAException("aborted");
+                e.errorCode = XAException.XA_RBROLLBACK;
+                return e;
+            }
+
+            @Override
+            public boolean hasChangedNothing(Connection c) {
+                throw new AssertionError("the read-only probe must not run on an aborted branch");
+            }
+        };
+    }
+
+    @Test
+    void branchTheServerAbortedIsRolledBackAndVotesRollbackWithoutBeingPrepared() throws XAException {
+        EnlistedBranch branch = branch(abortedByServer());
+        branch.start(XID, TMNOFLAGS);
+        branch.end(XID, TMSUCCESS);
+
+        assertThatThrownBy(() -> branch.prepare(XID))
+                .isInstanceOf(XAException.class)
+                .extracting(e -> ((XAException) e).errorCode)
+                .isEqualTo(XAException.XA_RBROLLBACK);
+        assertThat(driver.calls).containsExactly("start TMNOFLAGS", "end TMSUCCESS", "rollback");
+        assertThat(branch.state()).isEqualTo(EnlistedBranch.State.DONE);
+        branch.afterCompletion(Status.STATUS_ROLLEDBACK);
+        assertThat(pool.calls).as("the connection is clean and pooled again").doesNotContain("setFlushOnly");
+    }
+
+    @Test
+    void branchTheServerAbortedIsNotCommittedInOnePhase() throws XAException {
+        EnlistedBranch branch = branch(abortedByServer());
+        branch.start(XID, TMNOFLAGS);
+        branch.end(XID, TMSUCCESS);
+
+        assertThatThrownBy(() -> branch.commit(XID, true))
+                .isInstanceOf(XAException.class)
+                .extracting(e -> ((XAException) e).errorCode)
+                .isEqualTo(XAException.XA_RBROLLBACK);
+        assertThat(driver.calls).containsExactly("start TMNOFLAGS", "end TMSUCCESS", "rollback");
+    }
+
     @Test
     void isTheSameResourceManagerOnlyAsItself() throws XAException {
         EnlistedBranch branch = branch(new PostgresProfile());

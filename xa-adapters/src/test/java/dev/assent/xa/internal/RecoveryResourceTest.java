@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assent.xa.profile.DatabaseNotReadyException;
+import dev.assent.xa.profile.DatabaseProfile;
 import dev.assent.xa.profile.DatabaseTarget;
+import dev.assent.xa.profile.GenericProfile;
 import dev.assent.xa.profile.H2Profile;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -40,8 +42,13 @@ class RecoveryResourceTest {
 
     private final List<FakeConnection> opened = new ArrayList<>();
 
+    /** Over a generic profile: these tests are about the connection, not a driver's quirks. */
     private RecoveryResource resource(ScriptedDriver... drivers) {
-        return new RecoveryResource(TARGET, new H2Profile(), () -> {
+        return resource(new GenericProfile("Db", "x.Y"), drivers);
+    }
+
+    private RecoveryResource resource(DatabaseProfile profile, ScriptedDriver... drivers) {
+        return new RecoveryResource(TARGET, profile, () -> {
             FakeConnection connection = new FakeConnection(drivers[Math.min(opened.size(), drivers.length - 1)]);
             opened.add(connection);
             return connection;
@@ -93,6 +100,30 @@ class RecoveryResourceTest {
                 .extracting(e -> ((XAException) e).errorCode)
                 .as("no longer listed: really unknown")
                 .isEqualTo(XAException.XAER_NOTA);
+    }
+
+    @Test
+    void whereRollbackCanSilentlyDoNothingTheBranchIsListedBeforeAndAfter() throws XAException {
+        ScriptedDriver driver = new ScriptedDriver();
+        driver.listed = new Xid[] {XID}; // the scripted rollback leaves it listed, as H2's can
+        RecoveryResource recovery = resource(new H2Profile(), driver);
+
+        assertThatThrownBy(() -> recovery.rollback(XID))
+                .extracting(e -> ((XAException) e).errorCode)
+                .as("still prepared after the rollback: never reported as rolled back")
+                .isEqualTo(XAException.XAER_RMFAIL);
+        assertThat(driver.calls).containsExactly("recover", "rollback", "recover");
+    }
+
+    @Test
+    void whereRollbackCanSilentlyDoNothingABranchNotListedIsUnknown() throws XAException {
+        ScriptedDriver driver = new ScriptedDriver();
+        RecoveryResource recovery = resource(new H2Profile(), driver);
+
+        assertThatThrownBy(() -> recovery.rollback(XID))
+                .extracting(e -> ((XAException) e).errorCode)
+                .isEqualTo(XAException.XAER_NOTA);
+        assertThat(driver.calls).containsExactly("recover");
     }
 
     @Test

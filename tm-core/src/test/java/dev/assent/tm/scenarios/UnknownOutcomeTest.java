@@ -10,6 +10,7 @@ import dev.assent.tm.AssentTransactionManager;
 import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.spi.NamedXAResource;
 import dev.assent.tm.testkit.Eventually;
+import dev.assent.tm.testkit.ForwardingXAResource;
 import dev.assent.tm.testkit.Reaction;
 import dev.assent.tm.testkit.ScriptedXAResource;
 import dev.assent.tm.testkit.XaCall.Verb;
@@ -136,7 +137,7 @@ class UnknownOutcomeTest extends ScenarioTest {
 
         assertThat(report.rolledBack()).isEmpty();
         assertThat(report.leftAlone()).hasSize(1);
-        assertThat(report.stillOwed()).singleElement().asString().contains("in memory", "by hand");
+        assertThat(report.stillOwed()).singleElement().asString().contains("in-memory log", "by hand");
         assertThat(b.inDoubt()).hasSize(1);
         assertThat(b.script()).noneMatch(call -> call.contains("rollback"));
     }
@@ -339,7 +340,7 @@ class UnknownOutcomeTest extends ScenarioTest {
     }
 
     /** A resource without a name whose isSameRM is identity, as pgjdbc's XAResource. */
-    private static final class Unnamed extends Forwarding {
+    private static final class Unnamed extends ForwardingXAResource {
         Unnamed(XAResource target) {
             super(target);
         }
@@ -351,7 +352,7 @@ class UnknownOutcomeTest extends ScenarioTest {
     }
 
     /** Applies the commit, then loses the reply (the connection dies on the way back). */
-    private static final class LostReply extends Forwarding implements NamedXAResource {
+    private static final class LostReply extends ForwardingXAResource implements NamedXAResource {
         LostReply(ScriptedXAResource target) {
             super(target);
         }
@@ -371,7 +372,7 @@ class UnknownOutcomeTest extends ScenarioTest {
     }
 
     /** Throws an Error from prepare, as a broken driver might. */
-    private static final class ErrorAtPrepare extends Forwarding {
+    private static final class ErrorAtPrepare extends ForwardingXAResource {
         ErrorAtPrepare(XAResource target) {
             super(target);
         }
@@ -379,74 +380,6 @@ class UnknownOutcomeTest extends ScenarioTest {
         @Override
         public int prepare(Xid xid) {
             throw new AssertionError("driver bug at prepare");
-        }
-    }
-
-    /** Passes every call on; subclasses change one. */
-    private abstract static class Forwarding implements XAResource {
-        private final XAResource target;
-
-        Forwarding(XAResource target) {
-            this.target = target;
-        }
-
-        XAResource target() {
-            return target;
-        }
-
-        @Override
-        public void start(Xid xid, int flags) throws XAException {
-            target.start(xid, flags);
-        }
-
-        @Override
-        public void end(Xid xid, int flags) throws XAException {
-            target.end(xid, flags);
-        }
-
-        @Override
-        public int prepare(Xid xid) throws XAException {
-            return target.prepare(xid);
-        }
-
-        @Override
-        public void commit(Xid xid, boolean onePhase) throws XAException {
-            target.commit(xid, onePhase);
-        }
-
-        @Override
-        public void rollback(Xid xid) throws XAException {
-            target.rollback(xid);
-        }
-
-        @Override
-        public void forget(Xid xid) throws XAException {
-            target.forget(xid);
-        }
-
-        @Override
-        public Xid[] recover(int flag) throws XAException {
-            return target.recover(flag);
-        }
-
-        @Override
-        public boolean isSameRM(XAResource other) throws XAException {
-            return target.isSameRM(other);
-        }
-
-        @Override
-        public int getTransactionTimeout() throws XAException {
-            return target.getTransactionTimeout();
-        }
-
-        @Override
-        public boolean setTransactionTimeout(int seconds) throws XAException {
-            return target.setTransactionTimeout(seconds);
-        }
-
-        @Override
-        public String toString() {
-            return getClass().getSimpleName() + "[" + target + "]";
         }
     }
 }

@@ -97,9 +97,6 @@ final class Aftermath {
                         + " restart reads the log back",
                 tx.transactionId(),
                 prepared.size());
-        for (Branch branch : prepared) {
-            listener.owedToRecovery(branch.xid(), branch.resourceManagerName(), null);
-        }
         ledger.holdInDoubt(tx.transactionId(), branchRefs(prepared));
     }
 
@@ -121,7 +118,7 @@ final class Aftermath {
                                 + " the outcome",
                         branch,
                         XaCode.nameOf(e.errorCode));
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // a driver's bug must not keep owed branches from recovery
                 log.warn("forget of {} failed", branch, e);
             }
         }

@@ -39,7 +39,7 @@ final class CommitPhase {
                         XaCode.nameOf(e.errorCode));
             }
             branch.recordCompletion(completion, e);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // whatever a resource throws, the phase must record an outcome
             XAException failure = Coordinator.unexpected("commit", branch, e);
             branch.recordCompletion(XaOutcomes.commitTwoPhaseFailure(failure, false), failure);
         }
@@ -55,7 +55,7 @@ final class CommitPhase {
                 return;
             } catch (XAException e) {
                 failure = e;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable e) { // whatever a resource throws, the phase must record an outcome
                 failure = Coordinator.unexpected("one-phase commit", branch, e);
             }
             XaOutcomes.Completion completion = XaOutcomes.commitOnePhaseFailure(failure);

@@ -158,10 +158,7 @@ public final class Coordinator implements Completion, AutoCloseable {
             TxState current = tx.state();
             if (current == TxState.MARKED_ROLLBACK) {
                 if (tx.transition(TxState.MARKED_ROLLBACK, TxState.ROLLING_BACK)) {
-                    throw rolledBack(
-                            tx,
-                            List.copyOf(tx.branches()),
-                            "transaction " + tx.transactionId() + " was marked rollback-only");
+                    throw rolledBack(tx, null, "transaction " + tx.transactionId() + " was marked rollback-only");
                 }
             } else if (tx.timedOut() && (current == TxState.ROLLING_BACK || current == TxState.ROLLED_BACK)) {
                 tx.awaitCompletion();
@@ -249,7 +246,7 @@ public final class Coordinator implements Completion, AutoCloseable {
         if (!verdict.owed().isEmpty()) {
             LogException unlogged = aftermath.handOwedToRecovery(tx, yes.size() == 1, verdict.owed());
             if (unlogged != null) {
-                tx.moveTo(TxState.COMMITTED);
+                tx.moveTo(TxState.IN_DOUBT);
                 finish(tx, Status.STATUS_UNKNOWN);
                 throw withCause(
                         new SystemException("the outcome of " + tx.transactionId() + " is not known: the commit of "
@@ -324,6 +321,7 @@ public final class Coordinator implements Completion, AutoCloseable {
         // a restart that does not find it and presumes abort; so nothing acts on it in this run:
         // the branches stay prepared, in doubt, until a restart reads the log back.
         aftermath.holdInDoubt(tx, prepared);
+        tx.moveTo(TxState.IN_DOUBT);
         finish(tx, Status.STATUS_UNKNOWN);
         return withCause(
                 new SystemException("the commit decision of " + tx.transactionId()
@@ -389,16 +387,25 @@ public final class Coordinator implements Completion, AutoCloseable {
             enlistment.resource().end(branch.xid(), XAResource.TMFAIL);
         } catch (XAException e) {
             log.debug("end(TMFAIL) of abandoned {} answered {}", branch, XaCode.nameOf(e.errorCode));
+        } catch (Throwable e) { // the rollback below must still be tried
+            log.warn("end(TMFAIL) of abandoned {} failed", branch, e);
         }
+        // A branch this enlistment started is left out of completion's rollback (it may still
+        // have been starting then), so it is rolled back here, on the thread that started it.
         if (branch.resource() == enlistment.resource()) {
             RollbackPhase.rollback(branch);
         }
     }
 
-    /** Rolls back and returns the exception to throw (or throws HeuristicMixed when resources disagree). */
-    private RollbackException rolledBack(TransactionImpl tx, List<Branch> branches, String message)
+    /**
+     * Rolls back and returns the exception to throw (or throws HeuristicMixed when resources
+     * disagree). {@code known} null means every branch, read once the associations are ended (a
+     * copy taken before could miss a branch enlisted meanwhile).
+     */
+    private RollbackException rolledBack(TransactionImpl tx, List<Branch> known, String message)
             throws HeuristicMixedException {
         endAssociations(tx, XAResource.TMFAIL);
+        List<Branch> branches = known != null ? known : List.copyOf(tx.branches());
         Verdict verdict = rollbackBranches(tx, branches);
         finish(tx, Status.STATUS_ROLLEDBACK);
         if (!verdict.clean()) {
@@ -424,7 +431,9 @@ public final class Coordinator implements Completion, AutoCloseable {
         List<Branch> toRollBack = new ArrayList<>(branches.size());
         for (Branch branch : branches) {
             XaOutcomes.Vote vote = branch.vote();
-            if (vote != XaOutcomes.Vote.READ_ONLY && vote != XaOutcomes.Vote.NO_ALREADY_ROLLED_BACK) {
+            if (vote != XaOutcomes.Vote.READ_ONLY
+                    && vote != XaOutcomes.Vote.NO_ALREADY_ROLLED_BACK
+                    && !startingElsewhere(tx, branch)) {
                 toRollBack.add(branch);
             }
         }
@@ -436,6 +445,22 @@ public final class Coordinator implements Completion, AutoCloseable {
         aftermath.reportOwed(verdict);
         tx.moveTo(TxState.ROLLED_BACK);
         return verdict;
+    }
+
+    /**
+     * Whether the branch's start() may still be running on an enlisting thread that completion
+     * abandoned: that thread rolls the branch back itself once start() returns, and two threads
+     * must not drive one XAResource at once.
+     */
+    private static boolean startingElsewhere(TransactionImpl tx, Branch branch) {
+        for (Enlistment enlistment : tx.enlistments()) {
+            if (enlistment.branch() == branch
+                    && enlistment.resource() == branch.resource()
+                    && enlistment.association() == Enlistment.Association.ABANDONED) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends every association still open; a failed end(TMSUCCESS) means rollback. */
@@ -463,7 +488,7 @@ public final class Coordinator implements Completion, AutoCloseable {
                 } else {
                     log.debug("end(TMFAIL) of {} answered {}", enlistment.branch(), XaCode.nameOf(e.errorCode));
                 }
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // a broken driver: the branch cannot be trusted with a commit
                 tx.markRollbackOnly(unexpected("end", enlistment.branch(), e));
             }
         }

@@ -42,7 +42,7 @@ final class PreparePhase {
         } catch (XAException e) {
             failure = e;
             vote = XaOutcomes.prepareFailure(e);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // whatever a resource throws, the phase must record an outcome
             failure = Coordinator.unexpected("prepare", branch, e);
             vote = XaOutcomes.prepareFailure(failure);
         }

@@ -23,7 +23,7 @@ final class RollbackPhase {
             branch.recordCompletion(XaOutcomes.Completion.ROLLED_BACK, null);
         } catch (XAException e) {
             branch.recordCompletion(XaOutcomes.rollbackFailure(e), e);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) { // whatever a resource throws, the phase must record an outcome
             XAException failure = Coordinator.unexpected("rollback", branch, e);
             branch.recordCompletion(XaOutcomes.rollbackFailure(failure), failure);
         }

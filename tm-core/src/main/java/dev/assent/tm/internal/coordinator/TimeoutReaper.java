@@ -68,7 +68,7 @@ final class TimeoutReaper implements AutoCloseable {
             }
             try {
                 expire.accept(tx);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an uncaught Error would cancel the reaper's task for good
                 log.error("rolling back timed-out {} failed", tx, e);
             }
         }

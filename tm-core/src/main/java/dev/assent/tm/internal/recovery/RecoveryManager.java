@@ -146,7 +146,7 @@ public final class RecoveryManager implements AutoCloseable {
     private void scanQuietly() {
         try {
             scan();
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an uncaught Error would cancel the periodic scans for good
             log.error("recovery scan failed; the next one retries", e);
         }
     }

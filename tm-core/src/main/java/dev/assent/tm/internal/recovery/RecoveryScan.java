@@ -97,7 +97,7 @@ final class RecoveryScan {
                 stillOwed.add("resource manager '" + name + "' refused recover() with " + XaCode.nameOf(e.errorCode)
                         + "; its branches are retried at the next scan");
                 continue;
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // a broken driver: this resource waits for the next scan
                 stillOwed.add("resource manager '" + name + "' cannot be reached (" + e
                         + "); its branches are retried at the next scan");
                 continue;
@@ -143,15 +143,16 @@ final class RecoveryScan {
                     name,
                     transaction);
             leftAlone.add(branch);
-        } else if (!earlierRunsRemembered && !isFromThisRun(branch)) {
-            // An in-memory log forgot that run's decisions: the branch may belong to a committed
+        } else if (earlierRunsRemembered && isFromEarlierRun(branch)) {
+            rollbackOrphan(name, resource, branch);
+        } else if (!isFromThisRun(branch)) {
+            // A run whose decisions this log does not hold (an in-memory log's other run, or a run
+            // whose log directory was since replaced): the branch may belong to a committed
             // transaction as well as to an aborted one.
             leftAlone.add(branch);
-            stillOwed.add(branch + " at '" + name + "' was prepared by another run of this node whose transaction"
-                    + " log was kept in memory, so its outcome is unknown: commit or roll it back at the resource"
-                    + " manager by hand");
-        } else if (isFromEarlierRun(branch)) {
-            rollbackOrphan(name, resource, branch);
+            stillOwed.add(branch + " at '" + name + "' was prepared by a run of this node whose decisions this"
+                    + " transaction log does not hold (an in-memory log, or a log directory replaced since), so"
+                    + " its outcome is unknown: commit or roll it back at the resource manager by hand");
         } else if (inFlight.test(transaction)) {
             leftAlone.add(branch);
         } else {
@@ -189,7 +190,7 @@ final class RecoveryScan {
             if (completion == XaOutcomes.Completion.OWED && !XaOutcomes.commitCertainlyNotApplied(e)) {
                 ledger.commitSent(branch);
             }
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a broken driver: the commit may or may not have been applied
             ledger.commitSent(branch);
             stillOwed.add("commit of " + branch + " at '" + name + "' threw " + e + "; retried at the next scan");
             return;
@@ -223,7 +224,7 @@ final class RecoveryScan {
         } catch (XAException e) {
             failure = e;
             completion = XaOutcomes.rollbackFailure(e);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // a broken driver: the orphan is retried at the next scan
             stillOwed.add("rollback of orphan " + branch + " at '" + name + "' threw " + e + "; retried");
             return;
         }
@@ -313,6 +314,8 @@ final class RecoveryScan {
             resource.forget(branch);
         } catch (XAException e) {
             log.warn("forget of {} failed with {}", branch, XaCode.nameOf(e.errorCode));
+        } catch (Throwable e) { // a broken driver: the agreeing heuristic stays at the resource
+            log.warn("forget of {} failed", branch, e);
         }
     }
 }

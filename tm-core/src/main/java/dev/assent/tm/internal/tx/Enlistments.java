@@ -203,8 +203,11 @@ final class Enlistments {
             } catch (XAException e) {
                 if (XaOutcomes.startFailure(e) == XaOutcomes.Association.ROLLBACK_ONLY) {
                     // The resource manager now holds the Xid as a rollback-only branch: keep it so
-                    // that the rollback reaches it.
-                    enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ENDED);
+                    // that the rollback reaches it; if completion abandoned it meanwhile, it left
+                    // the rollback to this thread.
+                    if (!enlistment.move(Enlistment.Association.STARTING, Enlistment.Association.ENDED)) {
+                        tx.coordinator().rollbackAbandoned(enlistment);
+                    }
                     throw startFailed(branch, XAResource.TMNOFLAGS, e);
                 }
                 branches.remove(branch);
@@ -253,6 +256,8 @@ final class Enlistments {
             enlistment.resource().end(enlistment.branch().xid(), XAResource.TMFAIL);
         } catch (XAException e) {
             log.debug("end(TMFAIL) of {} answered {}", enlistment.branch(), XaCode.nameOf(e.errorCode));
+        } catch (Throwable e) { // a broken driver; the transaction rolls back anyway
+            log.warn("end(TMFAIL) of {} failed", enlistment.branch(), e);
         }
     }
 

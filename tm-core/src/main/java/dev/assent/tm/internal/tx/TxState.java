@@ -22,7 +22,12 @@ public enum TxState {
     COMMITTING(Status.STATUS_COMMITTING),
     ROLLING_BACK(Status.STATUS_ROLLING_BACK),
     COMMITTED(Status.STATUS_COMMITTED),
-    ROLLED_BACK(Status.STATUS_ROLLEDBACK);
+    ROLLED_BACK(Status.STATUS_ROLLEDBACK),
+    /**
+     * Decided to commit, but the decision may not be durable (the log failed): neither committed
+     * nor rolled back in this run; a restart decides from the log (docs/protocols.md §2).
+     */
+    IN_DOUBT(Status.STATUS_UNKNOWN);
 
     private final int jtaStatus;
 
@@ -48,7 +53,7 @@ public enum TxState {
     }
 
     public boolean isFinal() {
-        return this == COMMITTED || this == ROLLED_BACK;
+        return this == COMMITTED || this == ROLLED_BACK || this == IN_DOUBT;
     }
 
     private static Set<TxState> successors(TxState state) {
@@ -64,13 +69,14 @@ public enum TxState {
             case PREPARING:
                 return EnumSet.of(PREPARED, ROLLING_BACK, COMMITTED);
             case PREPARED:
-                return EnumSet.of(COMMITTING, ROLLING_BACK);
+                return EnumSet.of(COMMITTING, ROLLING_BACK, IN_DOUBT);
             case COMMITTING:
-                return EnumSet.of(COMMITTED, ROLLED_BACK);
+                return EnumSet.of(COMMITTED, ROLLED_BACK, IN_DOUBT);
             case ROLLING_BACK:
                 return EnumSet.of(ROLLED_BACK);
             case COMMITTED:
             case ROLLED_BACK:
+            case IN_DOUBT:
                 return EnumSet.noneOf(TxState.class);
         }
         throw new AssertionError(state);

@@ -150,6 +150,8 @@ class PostgresContractTest extends XaDataSourceContract {
         }
         tm.commit();
         assertThat(Bank.balance(b, 1)).as("B's only connection works again").isEqualTo(101);
+        // The next test recreates the accounts table, which this one references.
+        b.execute("DROP TABLE transfers");
     }
 
     /**
@@ -201,5 +203,59 @@ class PostgresContractTest extends XaDataSourceContract {
         assertThat(preparedBranches(a)).isEmpty();
         assertThat(Bank.balance(a, 1)).isEqualTo(90);
         assertThat(Bank.balance(b, 1)).isEqualTo(110);
+    }
+
+    /**
+     * Scenario: A's branch only takes a transaction-level advisory lock (no row written, so no
+     * transaction id), B writes a row; both commit together. Expected: A's branch is not taken for
+     * read-only: it votes YES and is prepared, so the lock is still held while B prepares (another
+     * session cannot take it) and released by the commit.
+     */
+    @Test
+    void aBranchHoldingOnlyAnAdvisoryLockKeepsItUntilCommit() throws Exception {
+        List<Boolean> othersCouldLock = new ArrayList<>();
+        AtomicInteger prepared = new AtomicInteger();
+        TransactionListener probe = new TransactionListener() {
+            @Override
+            public void prepared(Xid branchXid, Vote vote) {
+                if (prepared.incrementAndGet() == 2) {
+                    othersCouldLock.add(tryAdvisoryLock(4242));
+                }
+            }
+        };
+        VoteRecorder votes = new VoteRecorder();
+        AssentTransactionManager tm = manager(probe, votes);
+        AssentDataSource bankA = dataSource(tm, a, "bank-a");
+        AssentDataSource bankB = dataSource(tm, b, "bank-b");
+
+        tm.begin();
+        try (Connection lockA = bankA.getConnection();
+                Statement statement = lockA.createStatement();
+                Connection toB = bankB.getConnection()) {
+            statement.execute("SELECT pg_advisory_xact_lock(4242)");
+            Bank.add(toB, 10);
+        }
+        tm.commit();
+
+        assertThat(votes.votes).containsExactly(Vote.YES, Vote.YES);
+        assertThat(othersCouldLock).containsExactly(false);
+        assertThat(tryAdvisoryLock(4242)).as("released by the commit").isTrue();
+        assertThat(preparedBranches(a)).isEmpty();
+    }
+
+    /** Whether another session can take the advisory lock now (released again at once). */
+    private boolean tryAdvisoryLock(long key) {
+        try (Connection other = a.admin();
+                Statement statement = other.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT pg_try_advisory_lock(" + key + ")")) {
+            rs.next();
+            boolean locked = rs.getBoolean(1);
+            if (locked) {
+                statement.execute("SELECT pg_advisory_unlock(" + key + ")");
+            }
+            return locked;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  *       becomes XAER_RMFAIL and recovery commits the branch later. A rollback that fails because
  *       the connection is gone becomes XAER_RMFAIL too (the branch may still be prepared).
  *   <li>A read-only branch votes XA_OK and would be prepared and committed; a branch that has no
- *       transaction id ({@code txid_current_if_assigned()} is null) wrote nothing and votes
- *       XA_RDONLY instead.
+ *       transaction id ({@code txid_current_if_assigned()} is null) and holds no advisory lock
+ *       wrote nothing and votes XA_RDONLY instead.
  *   <li>A serialization failure or deadlock at PREPARE or one-phase COMMIT arrives as XAER_RMFAIL
  *       (the driver maps every SQLState but class 23 to it); the server has rolled the transaction
  *       back, so it becomes XA_RBTRANSIENT or XA_RBDEADLOCK.
@@ -144,11 +144,17 @@ public final class PostgresProfile implements DatabaseProfile {
                 null);
     }
 
-    /** Asked only when {@link #rolledBackByServer} found the transaction alive; 25P02 throws, never "read-only". */
+    /**
+     * Asked only when {@link #rolledBackByServer} found the transaction alive; 25P02 throws, never
+     * "read-only". A branch without a transaction id may still hold transaction-level advisory
+     * locks (they take no id): voting read-only would release them at prepare, before the other
+     * branches commit, so such a branch is prepared like a writing one. Same round trip.
+     */
     @Override
     public boolean hasChangedNothing(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT txid_current_if_assigned() IS NULL")) {
+                ResultSet rs = statement.executeQuery("SELECT txid_current_if_assigned() IS NULL AND NOT EXISTS"
+                        + " (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')")) {
             return rs.next() && rs.getBoolean(1);
         }
     }

@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -75,6 +79,29 @@ public final class MariaDbServer implements AutoCloseable {
     /** Shuts the server down; its data directory stays. */
     public void stop() throws ManagedProcessException {
         db.stop();
+    }
+
+    /** Crashes the server: SIGKILL to mysqld, so the next start runs InnoDB's crash recovery. */
+    public void crash() throws SQLException, IOException, InterruptedException, ManagedProcessException {
+        Path pidFile;
+        try (Connection connection = database("mysql").admin();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT @@pid_file, @@datadir")) {
+            rs.next();
+            pidFile = Path.of(rs.getString(2)).resolve(rs.getString(1));
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle mysqld =
+                ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no mysqld process " + pid));
+        mysqld.destroyForcibly();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (mysqld.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("mysqld " + pid + " outlived SIGKILL");
+            }
+            Thread.sleep(20);
+        }
+        db.stop(); // finds the process gone
     }
 
     /** Starts the server again on the same data directory and port. */

@@ -81,6 +81,30 @@ public final class PostgresServer implements AutoCloseable {
         postgres.close();
     }
 
+    /**
+     * Crashes the server: an immediate shutdown (SIGQUIT to the postmaster), which ends every
+     * process at once without a checkpoint, so the next start replays the write-ahead log.
+     */
+    public void crash() throws IOException, InterruptedException {
+        requireRestartable();
+        String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                .get(0)
+                .trim();
+        Process kill = new ProcessBuilder("kill", "-QUIT", pid).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -QUIT " + pid + " failed");
+        }
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pid)).orElse(null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (postmaster != null && postmaster.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the postmaster " + pid + " outlived its immediate shutdown");
+            }
+            Thread.sleep(20);
+        }
+        postgres.close(); // finds no server to stop; releases the data directory's lock
+    }
+
     /** Starts the server again on the same data directory and port. */
     public void startAgain() throws IOException {
         requireRestartable();

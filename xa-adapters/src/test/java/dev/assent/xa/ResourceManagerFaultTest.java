@@ -56,7 +56,13 @@ import org.slf4j.LoggerFactory;
  * conserved and nothing is left prepared, unless a heuristic is reported.
  *
  * <p>The servers are this class's own (restarting the shared ones would disturb other classes):
- * PostgreSQL at its durable defaults, stopped with a fast shutdown; MariaDB with InnoDB.
+ * PostgreSQL at its durable defaults, stopped with a fast shutdown or crashed with an immediate
+ * one; MariaDB with InnoDB, stopped with SIGTERM or killed with SIGKILL. Recovery runs in the same
+ * transaction manager ({@code tm.recover()}), the way a branch owed after a failed commit is
+ * finished without a restart of the application.
+ *
+ * <p>Every scenario also checks that the pool did not keep the connection whose session the
+ * fault ended: the XA state of such a connection is unknown, so it must be destroyed.
  */
 @Tag("database")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)

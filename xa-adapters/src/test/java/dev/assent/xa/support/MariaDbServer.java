@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -16,6 +20,10 @@ import java.util.stream.Stream;
  * test classes of a run; each class works in databases of its own. Grant tables are on, so users
  * and privileges are real: an init file creates {@code root@127.0.0.1} (every privilege) and the
  * application user {@code assent} (privileges on the test databases only).
+ *
+ * <p>{@link #stop()} and {@link #startAgain()} restart the server on the same data directory and
+ * port (InnoDB keeps XA-prepared branches across the restart); only a server of the test's own,
+ * not the shared one, should be restarted.
  */
 public final class MariaDbServer implements AutoCloseable {
     public static final String APP_USER = "assent";
@@ -42,9 +50,9 @@ public final class MariaDbServer implements AutoCloseable {
                     init,
                     String.join(
                             "\n",
-                            "CREATE USER 'root'@'127.0.0.1' IDENTIFIED BY '';",
+                            "CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY '';",
                             "GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION;",
-                            "CREATE USER '" + APP_USER + "'@'%' IDENTIFIED BY '" + APP_PASSWORD + "';",
+                            "CREATE USER IF NOT EXISTS '" + APP_USER + "'@'%' IDENTIFIED BY '" + APP_PASSWORD + "';",
                             ""));
             DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
                     .setPort(0)
@@ -66,6 +74,39 @@ public final class MariaDbServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the MariaDB directories", e);
         }
+    }
+
+    /** Shuts the server down; its data directory stays. */
+    public void stop() throws ManagedProcessException {
+        db.stop();
+    }
+
+    /** Crashes the server: SIGKILL to mysqld, so the next start runs InnoDB's crash recovery. */
+    public void crash() throws SQLException, IOException, InterruptedException, ManagedProcessException {
+        Path pidFile;
+        try (Connection connection = database("mysql").admin();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery("SELECT @@pid_file, @@datadir")) {
+            rs.next();
+            pidFile = Path.of(rs.getString(2)).resolve(rs.getString(1));
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle mysqld =
+                ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no mysqld process " + pid));
+        mysqld.destroyForcibly();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (mysqld.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("mysqld " + pid + " outlived SIGKILL");
+            }
+            Thread.sleep(20);
+        }
+        db.stop(); // finds the process gone
+    }
+
+    /** Starts the server again on the same data directory and port. */
+    public void startAgain() throws ManagedProcessException {
+        db.start();
     }
 
     public long startMillis() {

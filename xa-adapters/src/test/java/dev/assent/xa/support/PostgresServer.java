@@ -3,21 +3,38 @@ package dev.assent.xa.support;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Locale;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL 17 server (zonky embedded binaries) on a free port, started once and shared
  * by the test classes of a run; each class works in databases of its own.
+ *
+ * <p>A server made by {@link #startRestartable} can be stopped and started again on the same data
+ * directory and port ({@link #stop()}, {@link #startAgain()}), so that prepared transactions must
+ * survive the restart; it runs with PostgreSQL's durable defaults ({@code synchronous_commit = on},
+ * {@code fsync} untouched) and stops with a fast shutdown.
  */
 public final class PostgresServer implements AutoCloseable {
-    private final EmbeddedPostgres postgres;
+    // Replaced by startAgain() on the test's thread; read by any thread of the test.
+    private volatile EmbeddedPostgres postgres;
     private final long startMillis;
+    private final EmbeddedPostgres.Builder restartable;
+    private final Path dataDirectory;
+    private final int port;
 
-    private PostgresServer(EmbeddedPostgres postgres, long startMillis) {
+    private PostgresServer(
+            EmbeddedPostgres postgres, long startMillis, EmbeddedPostgres.Builder restartable, Path dataDirectory) {
         this.postgres = postgres;
         this.startMillis = startMillis;
+        this.restartable = restartable;
+        this.dataDirectory = dataDirectory;
+        this.port = postgres.getPort();
     }
 
     /** Starts a server that can prepare transactions ({@code maxPreparedTransactions} slots; 0 cannot). */
@@ -29,9 +46,74 @@ public final class PostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "100")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            return new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000);
+            return new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, null, null);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+        }
+    }
+
+    /**
+     * Starts a server of the caller's own (not shared) whose data lives in {@code dataDirectory},
+     * which {@link #close()} deletes.
+     */
+    public static PostgresServer startRestartable(int maxPreparedTransactions, Path dataDirectory) {
+        long start = System.nanoTime();
+        try {
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("max_prepared_transactions", Integer.toString(maxPreparedTransactions))
+                    .setServerConfig("max_connections", "50")
+                    // zonky turns it off; PostgreSQL's default is on
+                    .setServerConfig("synchronous_commit", "on")
+                    .setPGStartupWait(Duration.ofSeconds(60));
+            EmbeddedPostgres postgres = builder.start();
+            builder.setPort(postgres.getPort());
+            return new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, builder, dataDirectory);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+        }
+    }
+
+    /** Shuts the server down (fast shutdown: sessions are ended, prepared transactions stay on disk). */
+    public void stop() throws IOException {
+        requireRestartable();
+        postgres.close();
+    }
+
+    /**
+     * Crashes the server: an immediate shutdown (SIGQUIT to the postmaster), which ends every
+     * process at once without a checkpoint, so the next start replays the write-ahead log.
+     */
+    public void crash() throws IOException, InterruptedException {
+        requireRestartable();
+        String pid = Files.readAllLines(dataDirectory.resolve("postmaster.pid"))
+                .get(0)
+                .trim();
+        Process kill = new ProcessBuilder("kill", "-QUIT", pid).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("kill -QUIT " + pid + " failed");
+        }
+        ProcessHandle postmaster = ProcessHandle.of(Long.parseLong(pid)).orElse(null);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (postmaster != null && postmaster.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the postmaster " + pid + " outlived its immediate shutdown");
+            }
+            Thread.sleep(20);
+        }
+        postgres.close(); // finds no server to stop; releases the data directory's lock
+    }
+
+    /** Starts the server again on the same data directory and port. */
+    public void startAgain() throws IOException {
+        requireRestartable();
+        postgres = restartable.start();
+    }
+
+    private void requireRestartable() {
+        if (restartable == null) {
+            throw new IllegalStateException("the shared server cannot be restarted; use startRestartable");
         }
     }
 
@@ -41,7 +123,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     /** Creates (or re-creates) an empty database, reached as the superuser {@code postgres}. */
@@ -57,12 +139,18 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private TestDatabase database(String database) {
-        String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
+        String url = "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
         return new TestDatabase("postgres", url, "postgres", "", "postgres", "");
     }
 
     @Override
     public void close() throws IOException {
         postgres.close();
+        if (dataDirectory != null) {
+            try (Stream<Path> files = Files.walk(dataDirectory)) {
+                files.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import jakarta.transaction.Status;
 import jakarta.transaction.Transaction;
 import java.util.ArrayList;
 import java.util.List;
+import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -118,5 +119,22 @@ class PrepareFailureTest extends ScenarioTest {
 
         assertThat(journal.script()).endsWith("a.prepare(x1)", "b.prepare(x2)", "a.rollback(x1)", "b.rollback(x2)");
         assertThat(listener.events()).contains("prepared(x2, NO)");
+    }
+
+    @Test
+    void theNoVoteIsTheCauseEvenWhenARollbackFailsToo() throws Exception {
+        // Resources: a, b, c. Faults: c votes NO (XA_RBINTEGRITY); then a's rollback fails with
+        // XAER_RMFAIL (its backend died: recovery rolls the orphan back later).
+        // Expected: RollbackException caused by c's XA_RBINTEGRITY, the reason for the rollback;
+        // a's XAER_RMFAIL is attached as suppressed, not in its place.
+        ScriptedXAResource a = resource("a").fail(Verb.ROLLBACK, XAException.XAER_RMFAIL);
+        ScriptedXAResource c = resource("c").fail(Verb.PREPARE, XAException.XA_RBINTEGRITY);
+        begin(a, resource("b"), c);
+
+        Throwable thrown = catchThrowable(tm::commit);
+
+        assertThat(thrown).isInstanceOf(RollbackException.class);
+        assertThat(thrown.getCause()).isSameAs(c.lastThrown());
+        assertThat(thrown.getSuppressed()).containsExactly(a.lastThrown());
     }
 }

@@ -412,10 +412,21 @@ public final class Coordinator implements Completion, AutoCloseable {
             throw verdict.mixed(message + ", but not every resource rolled back");
         }
         RollbackException rollback = new RollbackException(message);
-        Throwable cause = tx.rollbackCause() != null ? tx.rollbackCause() : firstFailure(branches);
+        // Why it rolled back comes first: a callback's exception, the reason it was marked, the NO
+        // voter's XAException; what went wrong while rolling back is attached, not in its place.
+        Throwable cause = tx.rollbackCause() != null ? tx.rollbackCause() : firstVoteFailure(branches);
+        if (cause == null) {
+            cause = firstFailure(branches);
+        }
         Throwable earlierReason = tx.rollbackReason();
         if (earlierReason != null && earlierReason != cause) {
             rollback.addSuppressed(earlierReason);
+        }
+        for (Branch branch : branches) {
+            XAException failure = branch.failure();
+            if (failure != null && failure != cause && failure != branch.voteFailure()) {
+                rollback.addSuppressed(failure);
+            }
         }
         return withCause(rollback, cause);
     }
@@ -502,6 +513,15 @@ public final class Coordinator implements Completion, AutoCloseable {
             listener.completed(tx.transactionId(), status);
             tx.signalCompleted();
         }
+    }
+
+    private static XAException firstVoteFailure(List<Branch> branches) {
+        for (Branch branch : branches) {
+            if (branch.voteFailure() != null) {
+                return branch.voteFailure();
+            }
+        }
+        return null;
     }
 
     private static XAException firstFailure(List<Branch> branches) {

@@ -21,6 +21,7 @@ public final class Branch {
     private volatile XaOutcomes.Vote vote;
     private volatile XaOutcomes.Completion completion;
     private volatile XAException failure;
+    private volatile XAException voteFailure;
 
     public Branch(AssentXid xid, XAResource resource, String resourceManagerName) {
         this.xid = xid;
@@ -49,7 +50,13 @@ public final class Branch {
         this.vote = vote;
         if (failure != null) {
             this.failure = failure;
+            this.voteFailure = failure;
         }
+    }
+
+    /** What this branch's prepare threw (the reason for a NO vote), kept apart from later failures. */
+    public XAException voteFailure() {
+        return voteFailure;
     }
 
     public XaOutcomes.Completion completion() {

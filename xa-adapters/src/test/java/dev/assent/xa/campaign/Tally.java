@@ -1,5 +1,6 @@
 package dev.assent.xa.campaign;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -18,6 +19,7 @@ final class Tally {
     private long branchesRolledBack;
     int checks;
     long transfers;
+    List<String> logFiles = List.of();
 
     void killed(String phase, String lastProgress) {
         killsByPhase.merge(phase, 1, Integer::sum);
@@ -51,6 +53,7 @@ final class Tally {
                 + " of them committed branches of logged decisions (" + branchesCommitted + " branches: kills between"
                 + " decision and completion), " + recoveriesThatRolledBack + " rolled back orphans ("
                 + branchesRolledBack + " branches: kills before the decision was durable); transfers committed "
-                + transfers + ", overdrafts rolled back as asked at least " + failedAsAsked;
+                + transfers + ", overdrafts rolled back as asked at least " + failedAsAsked
+                + "; the log directory holds " + logFiles;
     }
 }

@@ -23,7 +23,8 @@ import java.util.Map;
  */
 final class CampaignBanks {
     static final int ACCOUNTS = 8;
-    static final long OPENING_BALANCE = 10_000;
+    static final long OPENING_BALANCE = 1_000_000;
+    private static final String NOT_NEGATIVE = "balance_not_negative";
 
     private CampaignBanks() {}
 
@@ -33,14 +34,19 @@ final class CampaignBanks {
         List<String> sql = new ArrayList<>(List.of(
                 "DROP TABLE IF EXISTS transfer_ledger",
                 "DROP TABLE IF EXISTS account",
-                "CREATE TABLE account (id INT PRIMARY KEY, balance BIGINT NOT NULL,"
-                        + " CONSTRAINT balance_not_negative CHECK (balance >= 0))" + engine,
+                "CREATE TABLE account (id INT PRIMARY KEY, balance BIGINT NOT NULL," + " CONSTRAINT " + NOT_NEGATIVE
+                        + " CHECK (balance >= 0))" + engine,
                 "CREATE TABLE transfer_ledger (transfer_id BIGINT PRIMARY KEY, amount BIGINT NOT NULL,"
                         + " account INT NOT NULL)" + engine));
         for (int id = 1; id <= ACCOUNTS; id++) {
             sql.add("INSERT INTO account (id, balance) VALUES (" + id + ", " + OPENING_BALANCE + ")");
         }
         db.execute(sql.toArray(String[]::new));
+    }
+
+    /** True when {@code e} is the CHECK constraint refusing a negative balance (both servers name it). */
+    static boolean isOverdraft(SQLException e) {
+        return e.getMessage() != null && e.getMessage().contains(NOT_NEGATIVE);
     }
 
     /** One bank's half of a transfer: moves {@code amount} (signed) into {@code account} and records it. */

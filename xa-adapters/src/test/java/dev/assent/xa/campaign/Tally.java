@@ -53,7 +53,7 @@ final class Tally {
                 + " of them committed branches of logged decisions (" + branchesCommitted + " branches: kills between"
                 + " decision and completion), " + recoveriesThatRolledBack + " rolled back orphans ("
                 + branchesRolledBack + " branches: kills before the decision was durable); transfers committed "
-                + transfers + ", overdrafts rolled back as asked at least " + failedAsAsked
+                + transfers + ", overdrafts refused and rolled back at least " + failedAsAsked
                 + "; the log directory holds " + logFiles;
     }
 }

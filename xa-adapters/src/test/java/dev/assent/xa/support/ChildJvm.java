@@ -16,11 +16,7 @@ public final class ChildJvm {
 
     public static Outcome run(Path workDirectory, Class<?> mainClass, List<String> args)
             throws IOException, InterruptedException {
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(
-                List.of(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath, mainClass.getName()));
-        command.addAll(args);
+        List<String> command = command(mainClass, args);
         Path output = Files.createTempFile(workDirectory, "child-", ".log");
         Process process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -31,5 +27,15 @@ public final class ChildJvm {
             throw new IllegalStateException("child JVM did not end within 90 s:\n" + Files.readString(output));
         }
         return new Outcome(process.exitValue(), Files.readString(output));
+    }
+
+    /** The command line that runs {@code mainClass} with {@code args} in a JVM on the test class path. */
+    public static List<String> command(Class<?> mainClass, List<String> args) {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new ArrayList<>(
+                List.of(java.toString(), "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", classPath, mainClass.getName()));
+        command.addAll(args);
+        return command;
     }
 }

@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.assent.tm.crash.DurableTestResource;
 import dev.assent.tm.internal.log.LogStorage;
+import dev.assent.tm.testkit.ChildJvm;
 import dev.assent.tm.testkit.ScriptedXAResource;
 import dev.assent.tm.testkit.XaCall.Verb;
 import dev.assent.tm.testkit.XaJournal;
 import jakarta.transaction.RollbackException;
 import jakarta.transaction.SystemException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.transaction.xa.XAException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,22 +124,12 @@ class ForceFailureTest {
         // restart on a healthy disk ends both branches alike (committed if the record reached the
         // disk, rolled back if not), leaves nothing prepared and reports no heuristic.
         Path data = logDirectory.resolveSibling(logDirectory.getFileName() + "-data");
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path output = logDirectory.resolveSibling(logDirectory.getFileName() + "-child.log");
-        Process child = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        classpath,
-                        ForceFailureChild.class.getName(),
-                        logDirectory.toString(),
-                        data.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(child.exitValue())
-                .as("child output:%n%s", Files.readString(output))
-                .isEqualTo(ForceFailureChild.HALTED);
+        ChildJvm.Outcome child = ChildJvm.run(
+                logDirectory.resolveSibling(logDirectory.getFileName() + "-child.log"),
+                ForceFailureChild.class,
+                logDirectory.toString(),
+                data.toString());
+        assertThat(child.exitCode()).as("child output:%n%s", child.output()).isEqualTo(ForceFailureChild.HALTED);
 
         DurableTestResource a = new DurableTestResource("rm-a", data.resolve("rm-a"), (point, where) -> {});
         DurableTestResource b = new DurableTestResource("rm-b", data.resolve("rm-b"), (point, where) -> {});

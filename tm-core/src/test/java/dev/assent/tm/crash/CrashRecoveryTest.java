@@ -8,14 +8,13 @@ import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.XidFactory;
 import dev.assent.tm.spi.TransactionListener;
-import java.nio.charset.StandardCharsets;
+import dev.assent.tm.testkit.ChildJvm;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -196,22 +195,10 @@ class CrashRecoveryTest {
     }
 
     private int runJava(String name, Class<?> mainClass, String... args) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Path output = work.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-cp", classpath, mainClass.getName()));
-        command.addAll(List.of(args));
-        Process child = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            child.destroyForcibly();
-            throw new AssertionError("the child JVM did not finish within 60 s; see " + output);
-        }
-        assertThat(child.exitValue())
-                .as("exit status of the child JVM; its output:%n%s", Files.readString(output, StandardCharsets.UTF_8))
+        ChildJvm.Outcome child = ChildJvm.run(work.resolve(name + ".log"), mainClass, args);
+        assertThat(child.exitCode())
+                .as("exit status of the child JVM; its output:%n%s", child.output())
                 .isEqualTo(CrashingChild.HALTED);
-        return child.exitValue();
+        return child.exitCode();
     }
 }

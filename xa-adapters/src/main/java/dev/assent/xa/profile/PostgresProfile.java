@@ -148,13 +148,23 @@ public final class PostgresProfile implements DatabaseProfile {
      * Asked only when {@link #rolledBackByServer} found the transaction alive; 25P02 throws, never
      * "read-only". A branch without a transaction id may still hold transaction-level advisory
      * locks (they take no id): voting read-only would release them at prepare, before the other
-     * branches commit, so such a branch is prepared like a writing one. Same round trip.
+     * branches commit, so such a branch is prepared like a writing one. The lock check is a second
+     * query, asked only of a branch that has no transaction id: folded into the first, even behind
+     * a CASE, it cost about a sixth of the end-to-end throughput of transfers, which all write.
      */
     @Override
     public boolean hasChangedNothing(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-                ResultSet rs = statement.executeQuery("SELECT txid_current_if_assigned() IS NULL AND NOT EXISTS"
-                        + " (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory')")) {
+        try (Statement statement = connection.createStatement()) {
+            return isTrue(statement, "SELECT txid_current_if_assigned() IS NULL")
+                    && !isTrue(
+                            statement,
+                            "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid()"
+                                    + " AND locktype = 'advisory')");
+        }
+    }
+
+    private static boolean isTrue(Statement statement, String sql) throws SQLException {
+        try (ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() && rs.getBoolean(1);
         }
     }

@@ -14,6 +14,7 @@ import dev.assent.xa.support.Bank;
 import dev.assent.xa.support.ChildJvm;
 import dev.assent.xa.support.CrashingTransfer;
 import dev.assent.xa.support.Managers;
+import dev.assent.xa.support.Poll;
 import dev.assent.xa.support.RollbackGate;
 import dev.assent.xa.support.TestDatabase;
 import dev.assent.xa.support.VoteRecorder;
@@ -27,6 +28,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -402,11 +404,9 @@ class H2ContractTest extends XaDataSourceContract {
     }
 
     private static void awaitBlockedSession(TestDatabase db) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (strings(db, "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")
-                        .isEmpty()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Poll.until(
+                Duration.ofSeconds(10),
+                () -> !strings(db, "SELECT SESSION_ID FROM INFORMATION_SCHEMA.SESSIONS WHERE BLOCKER_ID IS NOT NULL")
+                        .isEmpty());
     }
 }

@@ -9,6 +9,7 @@ import dev.assent.xa.profile.DatabaseProfile;
 import dev.assent.xa.profile.MariaDbProfile;
 import dev.assent.xa.support.Bank;
 import dev.assent.xa.support.MariaDbServer;
+import dev.assent.xa.support.Poll;
 import dev.assent.xa.support.Servers;
 import dev.assent.xa.support.TestDatabase;
 import jakarta.transaction.RollbackException;
@@ -16,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -223,11 +225,9 @@ class MariaDbContractTest extends XaDataSourceContract {
     }
 
     private static void awaitLockWait(TestDatabase db) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (strings(db, "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'", 1)
-                        .isEmpty()
-                && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Poll.until(
+                Duration.ofSeconds(10),
+                () -> !strings(db, "SELECT trx_id FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'", 1)
+                        .isEmpty());
     }
 }

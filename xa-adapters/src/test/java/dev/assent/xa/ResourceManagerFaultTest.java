@@ -11,6 +11,7 @@ import dev.assent.xa.profile.XaErrors;
 import dev.assent.xa.support.Bank;
 import dev.assent.xa.support.CrashingTransfer;
 import dev.assent.xa.support.MariaDbServer;
+import dev.assent.xa.support.Poll;
 import dev.assent.xa.support.PostgresServer;
 import dev.assent.xa.support.TestDatabase;
 import jakarta.transaction.RollbackException;
@@ -554,12 +555,8 @@ class ResourceManagerFaultTest {
     }
 
     private static void awaitGone(TestDatabase db, String countSql) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (count(db, countSql) > 0) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the killed session is still there: " + countSql);
-            }
-            Thread.sleep(20);
+        if (!Poll.until(Duration.ofSeconds(20), () -> count(db, countSql) == 0)) {
+            throw new AssertionError("the killed session is still there: " + countSql);
         }
     }
 

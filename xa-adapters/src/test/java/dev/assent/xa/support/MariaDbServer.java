@@ -94,12 +94,8 @@ public final class MariaDbServer implements AutoCloseable {
         ProcessHandle mysqld =
                 ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no mysqld process " + pid));
         mysqld.destroyForcibly();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (mysqld.isAlive()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("mysqld " + pid + " outlived SIGKILL");
-            }
-            Thread.sleep(20);
+        if (!Poll.until(Duration.ofSeconds(30), () -> !mysqld.isAlive())) {
+            throw new IllegalStateException("mysqld " + pid + " outlived SIGKILL");
         }
         db.stop(); // finds the process gone
     }

@@ -3,14 +3,13 @@ package dev.assent.samples.transfer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.assent.samples.support.SampleProcess;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,15 +87,10 @@ class TransferMainTest {
                 "30",
                 "--data-dir",
                 dataDir.toString());
-        Path childOutput = dataDir.resolve("child.txt");
-        Process child = new ProcessBuilder(childCommand(args))
-                .redirectErrorStream(true)
-                .redirectOutput(childOutput.toFile())
-                .start();
-        assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        String crashed = Files.readString(childOutput, StandardCharsets.UTF_8);
-        assertThat(child.exitValue()).as(crashed).isEqualTo(RunListener.CRASH_STATUS);
-        assertThat(crashed).contains("--crash-after 30: halting").doesNotContain("transfers committed");
+        SampleProcess.Result crashed = SampleProcess.run(
+                dataDir.resolve("runs"), Duration.ofSeconds(60), TransferMain.class, args.toArray(String[]::new));
+        assertThat(crashed.exitStatus()).as(crashed.output()).isEqualTo(RunListener.CRASH_STATUS);
+        assertThat(crashed.output()).contains("--crash-after 30: halting").doesNotContain("transfers committed");
 
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
@@ -184,15 +178,5 @@ class TransferMainTest {
         assertThat(options.externalB().product()).isEqualTo(Endpoint.Product.MARIADB);
         assertThat(options.externalA().toString()).doesNotContain("secret");
         assertThat(TransferOptions.USAGE).contains("--crash-after N", "--db KIND", "--url-a URL");
-    }
-
-    private static List<String> childCommand(List<String> args) {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> command = new java.util.ArrayList<>(List.of(
-                java, "-cp", classPath, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", TransferMain.class.getName()));
-        command.addAll(args);
-        assertThat(classPath).contains(File.pathSeparator);
-        return command;
     }
 }

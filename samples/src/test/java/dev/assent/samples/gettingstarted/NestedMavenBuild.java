@@ -28,11 +28,10 @@ import org.w3c.dom.Node;
  * the nested build gets a local repository of its own (never the shared one, which it reads only)
  * through a generated settings file whose repositories are, in order: the staged modules (the only
  * source of Assent's snapshots), the outer build's local repository (so that it runs offline when
- * that one has everything) and Maven Central for what it lacks.
+ * that one has everything) and, last, Maven's own default repository (Maven Central) for what it
+ * lacks.
  */
 final class NestedMavenBuild {
-    private static final String CENTRAL = "https://repo.maven.apache.org/maven2";
-
     private final Path repositoryRoot;
     private final Path workDirectory;
     private int runs;
@@ -161,22 +160,20 @@ final class NestedMavenBuild {
                 """.formatted(
                         localRepository(),
                         staged.toUri(),
-                        releaseRepositories("repository", outer),
-                        releaseRepositories("pluginRepository", outer));
+                        outerRepository("repository", outer),
+                        outerRepository("pluginRepository", outer));
     }
 
-    /** The outer local repository, read-only, then Central; snapshots from neither. */
-    private static String releaseRepositories(String element, String outerLocalRepository) {
-        String template = """
+    /** The outer local repository, read-only, for releases only; Maven adds its default one after it. */
+    private static String outerRepository(String element, String outerLocalRepository) {
+        return """
                 <%1$s>
-                  <id>%2$s</id>
-                  <url>%3$s</url>
+                  <id>outer-local-repository</id>
+                  <url>%2$s</url>
                   <releases><enabled>true</enabled><checksumPolicy>ignore</checksumPolicy></releases>
                   <snapshots><enabled>false</enabled></snapshots>
                 </%1$s>
-                """;
-        return template.formatted(element, "outer-local-repository", outerLocalRepository)
-                + template.formatted(element, "central", CENTRAL);
+                """.formatted(element, outerLocalRepository);
     }
 
     /** The outer build's local repository, passed by surefire; Maven's default when run elsewhere. */

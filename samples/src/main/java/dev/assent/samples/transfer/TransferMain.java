@@ -3,8 +3,10 @@ package dev.assent.samples.transfer;
 import dev.assent.tm.Assent;
 import dev.assent.tm.AssentTransactionManager;
 import dev.assent.tm.RecoveryReport;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -42,12 +44,25 @@ public final class TransferMain {
             System.out.println(TransferOptions.USAGE);
             return;
         }
-        System.exit(run(options, System.out) ? 0 : 1);
+        int status;
+        try {
+            status = run(options, System.out) ? 0 : 1;
+        } catch (Exception | Error e) {
+            // The library's failures are worded for the user already; a stack trace would bury
+            // that sentence under thirty lines that only a developer reads.
+            System.out.flush();
+            System.err.println("error: " + FailureMessage.of(e));
+            if (options.verbose()) {
+                e.printStackTrace();
+            }
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** Runs the sample and prints the report; true when every check passed. */
     static boolean run(TransferOptions options, PrintStream out) throws Exception {
-        Files.createDirectories(options.dataDir());
+        prepareDataDirectory(options.dataDir());
         out.printf(
                 Locale.ROOT,
                 "Assent transfer sample: %d transfers on %d threads, data in %s%n",
@@ -153,6 +168,29 @@ public final class TransferMain {
                 preparedB,
                 nothingPrepared ? "OK" : "NOT RESOLVED");
         return moneyConserved && nothingPrepared && noFailures && recovery.isComplete();
+    }
+
+    /**
+     * Creates the data directory, or says in one sentence why it cannot be used: the JDK's own
+     * exceptions name only a path ({@code FileAlreadyExistsException: ./transfer-data}).
+     */
+    private static void prepareDataDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalStateException(
+                    "--data-dir " + dir + " is a file, not a directory; give a directory (a missing one is created)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot create the data directory " + dir + " (" + FailureMessage.of(e)
+                            + "); give another --data-dir",
+                    e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException(
+                    "the data directory " + dir + " is not writable; give one you can write to with --data-dir");
+        }
     }
 
     private static boolean onH2(TransferOptions options) {

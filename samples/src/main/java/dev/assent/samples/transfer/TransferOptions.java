@@ -17,6 +17,7 @@ record TransferOptions(
         Endpoint externalA,
         Endpoint externalB,
         int crashAfter,
+        boolean verbose,
         boolean help) {
 
     /** Where the two banks live. */
@@ -65,7 +66,11 @@ record TransferOptions(
             "                     logins for --url-a and --url-b",
             "  --crash-after N    halt the process in the middle of a commit after N transfers",
             "                     (decision logged, branches prepared); the next run recovers",
-            "  --help             this text");
+            "  --verbose          print the stack trace of a failure, not only its sentence",
+            "  --help             this text",
+            "",
+            "Exit status: 0 when every check passed, 1 when the run failed or a check did",
+            "not pass, 2 for a wrong option, 3 when --crash-after halted the run.");
 
     static TransferOptions parse(String... args) {
         int threads = 4;
@@ -82,6 +87,7 @@ record TransferOptions(
         String userB = "";
         String passwordB = "";
         int crashAfter = 0;
+        boolean verbose = false;
         boolean help = false;
         Deque<String> queue = new ArrayDeque<>(List.of(args));
         while (!queue.isEmpty()) {
@@ -103,6 +109,7 @@ record TransferOptions(
                 case "--user-b" -> userB = value(option, queue);
                 case "--password-b" -> passwordB = value(option, queue);
                 case "--crash-after" -> crashAfter = positive(option, queue);
+                case "--verbose" -> verbose = true;
                 case "--help", "-h" -> help = true;
                 default ->
                     throw new IllegalArgumentException(
@@ -126,7 +133,7 @@ record TransferOptions(
             externalB = Endpoint.of("--url-b", urlB, userB, passwordB);
         }
         return new TransferOptions(
-                threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, help);
+                threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, verbose, help);
     }
 
     private static DatabaseSetup setup(String value) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assent.samples.support.SampleProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,12 +31,69 @@ class TransferCommandLineTest {
     Path dir;
 
     @Test
+    void aDataDirectoryThatIsAFileIsRefusedInOneSentence() throws IOException {
+        // --data-dir names a regular file. Expected: one "error:" line saying so, status 1, no
+        // stack trace; with --verbose, the stack trace as well.
+        Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+
+        SampleProcess.Result plain = sample("--db", "h2", "--data-dir", file.toString());
+        assertOneSentence(plain, 1, "--data-dir " + file + " is a file, not a directory");
+
+        SampleProcess.Result verbose = sample("--db", "h2", "--data-dir", file.toString(), "--verbose");
+        assertTraced(verbose, "--data-dir " + file + " is a file, not a directory");
+    }
+
+    @Test
+    void aLogDirectoryInUseByAnotherRunNamesThatRunsPid() throws Exception {
+        // One run works through a million transfers; a second one starts on the same data
+        // directory. Expected: the second stops at once with one sentence naming the first's pid
+        // (the transaction log's lock), status 1; the first is not disturbed.
+        String dataDir = dir.resolve("data").toString();
+        SampleProcess first = SampleProcess.start(
+                dir.resolve("runs"),
+                TransferMain.class,
+                List.of("--db", "h2", "--threads", "1", "--transfers", "1000000", "--data-dir", dataDir));
+        try {
+            first.awaitOutput("recovery at start-up", LIMIT);
+
+            SampleProcess.Result second = sample("--db", "h2", "--data-dir", dataDir);
+            assertOneSentence(second, 1, "is in use by pid " + first.pid() + " ");
+
+            SampleProcess.Result verbose = sample("--db", "h2", "--data-dir", dataDir, "--verbose");
+            assertTraced(verbose, "is in use by pid " + first.pid() + " ");
+            assertThat(first.output()).doesNotContain("error:");
+        } finally {
+            first.kill();
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseIsOneSentence() throws IOException {
+        // --url-a and --url-b name ports nobody listens on. Expected: one sentence naming bank A's
+        // URL and what to check, status 1.
+        String urlA = "jdbc:postgresql://127.0.0.1:" + unusedPort() + "/bank";
+        String urlB = "jdbc:postgresql://127.0.0.1:" + unusedPort() + "/other";
+        String[] args = {"--url-a", urlA, "--url-b", urlB, "--data-dir", dir.toString()};
+
+        SampleProcess.Result plain = sample(args);
+        assertOneSentence(plain, 1, "cannot reach PostgreSQL at " + urlA);
+
+        SampleProcess.Result verbose = sample(append(args, "--verbose"));
+        assertTraced(verbose, "cannot reach PostgreSQL at " + urlA);
+    }
+
+    @Test
     void pipedOutputHasNoCarriageReturns() {
         // Output to a file, as in a pipe: the progress bar must not redraw with '\r'.
         SampleProcess.Result run =
                 sample("--db", "h2", "--threads", "1", "--transfers", "1", "--data-dir", dir.toString());
 
         assertThat(run.output()).doesNotContain("\r").contains("transfers committed");
+    }
+
+    @Test
+    void optionsThatCanNeverWorkAreRefusedAtParse() {
+        assertThat(TransferOptions.USAGE).contains("--verbose", "Exit status");
     }
 
     private SampleProcess.Result sample(String... args) {

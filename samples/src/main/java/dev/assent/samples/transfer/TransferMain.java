@@ -98,6 +98,9 @@ public final class TransferMain {
             Bank bankB)
             throws Exception {
         out.printf(Locale.ROOT, "  %s: %s%n  %s: %s%n", bankA.name(), bankA.endpoint(), bankB.name(), bankB.endpoint());
+        if (options.setup() == TransferOptions.DatabaseSetup.EXTERNAL) {
+            DistinctBanks.require(bankA, bankB);
+        }
         // Registering the pools started recovery scans in the background; this one waits for them
         // and resolves whatever an earlier (crashed) run left prepared in either database.
         RecoveryReport recovery = tm.recover();

@@ -131,6 +131,12 @@ record TransferOptions(
             setup = DatabaseSetup.EXTERNAL;
             externalA = Endpoint.of("--url-a", urlA, userA, passwordA);
             externalB = Endpoint.of("--url-b", urlB, userB, passwordB);
+            if (externalA.databaseKey().equals(externalB.databaseKey())) {
+                // Two branches of one transaction would then lock the same row: a transfer waits
+                // for itself until the lock times out.
+                throw new IllegalArgumentException(
+                        "--url-a and --url-b name the same database; give two different databases");
+            }
         }
         return new TransferOptions(
                 threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, verbose, help);

@@ -1,6 +1,7 @@
 package dev.assent.samples.transfer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.assent.samples.support.SampleProcess;
 import java.io.IOException;
@@ -83,6 +84,51 @@ class TransferCommandLineTest {
     }
 
     @Test
+    void theSameDatabaseTwiceIsRefusedBeforeAnyTransfer() throws IOException {
+        // Bank A and bank B on one H2 database: spelled identically, spelled two ways (file:
+        // prefix, a setting), and reached through a symbolic link that no spelling reveals.
+        // Expected: the first two refused as options (status 2), the third once connected
+        // (status 1), each in one sentence and before any transfer.
+        String bank = dir.resolve("bank").toString();
+        SampleProcess.Result identical = sample("--url-a", "jdbc:h2:" + bank, "--url-b", "jdbc:h2:" + bank);
+        assertOneSentence(identical, 2, "--url-a and --url-b name the same database; give two different databases");
+
+        SampleProcess.Result twoSpellings =
+                sample("--url-a", "jdbc:h2:" + bank, "--url-b", "jdbc:h2:file:" + bank + ";LOCK_TIMEOUT=5000");
+        assertOneSentence(twoSpellings, 2, "--url-a and --url-b name the same database");
+
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path link = Files.createSymbolicLink(dir.resolve("link"), real);
+        SampleProcess.Result throughLink = sample(
+                "--url-a",
+                "jdbc:h2:" + real.resolve("bank"),
+                "--url-b",
+                "jdbc:h2:" + link.resolve("bank"),
+                "--data-dir",
+                dir.resolve("data").toString());
+        assertOneSentence(throughLink, 1, "--url-a and --url-b reach the same database; give two different databases");
+        assertThat(throughLink.output()).doesNotContain("transfers committed");
+    }
+
+    @Test
+    void urlsAreComparedAsTheDatabasesTheyName() {
+        assertThat(Endpoint.of("a", "jdbc:postgresql://DB-A/bank", "", "").databaseKey())
+                .isEqualTo(Endpoint.of("b", "jdbc:postgresql://db-a:5432/bank?ssl=false", "", "")
+                        .databaseKey());
+        assertThat(Endpoint.of("a", "jdbc:mysql://db:3306/bank", "", "").databaseKey())
+                .isEqualTo(Endpoint.of("b", "jdbc:mariadb://db/bank", "", "").databaseKey());
+        assertThat(Endpoint.of("a", "jdbc:h2:/data/x/../bank", "", "").databaseKey())
+                .isEqualTo(Endpoint.of("b", "jdbc:h2:file:/data/bank;WRITE_DELAY=0", "", "")
+                        .databaseKey());
+        assertThat(Endpoint.of("a", "jdbc:postgresql://db/bank-a", "", "").databaseKey())
+                .isNotEqualTo(
+                        Endpoint.of("b", "jdbc:postgresql://db/bank-b", "", "").databaseKey());
+        assertThat(Endpoint.of("a", "jdbc:postgresql://db:5432/bank", "", "").databaseKey())
+                .isNotEqualTo(Endpoint.of("b", "jdbc:postgresql://db:5433/bank", "", "")
+                        .databaseKey());
+    }
+
+    @Test
     void pipedOutputHasNoCarriageReturns() {
         // Output to a file, as in a pipe: the progress bar must not redraw with '\r'.
         SampleProcess.Result run =
@@ -93,6 +139,9 @@ class TransferCommandLineTest {
 
     @Test
     void optionsThatCanNeverWorkAreRefusedAtParse() {
+        assertThatThrownBy(() -> TransferOptions.parse(
+                        "--url-a", "jdbc:postgresql://db/bank", "--url-b", "jdbc:postgresql://db:5432/bank"))
+                .hasMessage("--url-a and --url-b name the same database; give two different databases");
         assertThat(TransferOptions.USAGE).contains("--verbose", "Exit status");
     }
 

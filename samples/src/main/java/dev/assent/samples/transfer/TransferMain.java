@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Locale;
 
 /**
@@ -113,11 +114,11 @@ public final class TransferMain {
                 recoveredRolledBack,
                 recovery.isComplete() ? "" : "  <-- INCOMPLETE: " + recovery);
 
-        bankA.createAccounts(options.accounts(), options.initialBalance());
-        bankB.createAccounts(options.accounts(), options.initialBalance());
+        int accountsA = openAccounts(bankA, options, out);
+        int accountsB = openAccounts(bankB, options, out);
         long before = bankA.totalBalance() + bankB.totalBalance();
 
-        TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options);
+        TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options, accountsA, accountsB, before);
         long start = System.nanoTime();
         long[] latencies;
         ProgressBar progress = new ProgressBar(out, options.transfers(), workload::finished);
@@ -194,6 +195,23 @@ public final class TransferMain {
             throw new IllegalStateException(
                     "the data directory " + dir + " is not writable; give one you can write to with --data-dir");
         }
+    }
+
+    /**
+     * Seeds a new bank with --accounts accounts and returns how many the bank holds: an existing
+     * bank keeps its own number, and transfers only ever name accounts it has.
+     */
+    private static int openAccounts(Bank bank, TransferOptions options, PrintStream out) throws SQLException {
+        bank.createAccounts(options.accounts(), options.initialBalance());
+        int accounts = bank.accountCount();
+        if (accounts != options.accounts()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %s already holds %d accounts; --accounts applies when a bank is created%n",
+                    bank.name(),
+                    accounts);
+        }
+        return accounts;
     }
 
     private static boolean onH2(TransferOptions options) {

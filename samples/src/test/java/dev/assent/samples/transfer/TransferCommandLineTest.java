@@ -129,6 +129,26 @@ class TransferCommandLineTest {
     }
 
     @Test
+    void anExistingBankKeepsItsAccountCount() {
+        // A first run creates both banks with 20 accounts; a second asks for 50. Expected: the
+        // second says that each bank already holds 20 and transfers between those only, so no
+        // transfer fails (before, credits to accounts 20-49 failed without a word).
+        String dataDir = dir.resolve("data").toString();
+        SampleProcess.Result created =
+                sample("--db", "h2", "--threads", "2", "--transfers", "100", "--accounts", "20", "--data-dir", dataDir);
+        assertThat(created.output()).doesNotContain("already holds").containsPattern("failed +0\\R");
+
+        SampleProcess.Result more =
+                sample("--db", "h2", "--threads", "2", "--transfers", "300", "--accounts", "50", "--data-dir", dataDir);
+
+        assertThat(more.output())
+                .contains("bank-a already holds 20 accounts; --accounts applies when a bank is created")
+                .contains("bank-b already holds 20 accounts; --accounts applies when a bank is created")
+                .containsPattern("transfers committed +[1-9]")
+                .containsPattern("failed +0\\R");
+    }
+
+    @Test
     void pipedOutputHasNoCarriageReturns() {
         // Output to a file, as in a pipe: the progress bar must not redraw with '\r'.
         SampleProcess.Result run =

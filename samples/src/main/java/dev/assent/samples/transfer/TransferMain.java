@@ -70,6 +70,13 @@ public final class TransferMain {
                 options.transfers(),
                 options.threads(),
                 options.dataDir().toAbsolutePath());
+        if (options.threadsAsked() != options.threads()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  --threads %d is more than there are transfers: running %d threads%n",
+                    options.threadsAsked(),
+                    options.threads());
+        }
         if (onH2(options)) {
             out.println(H2_CAVEAT);
         }
@@ -136,6 +143,8 @@ public final class TransferMain {
         boolean moneyConserved = before == after;
         boolean nothingPrepared = preparedA == 0 && preparedB == 0;
         boolean noFailures = workload.failed() == 0;
+        // Reaching this line means no halt: with --crash-after the run did not do what was asked.
+        boolean haltMissed = options.crashAfter() > 0;
         out.printf(
                 Locale.ROOT,
                 "%n  recovered (earlier run)     %,10d committed / %,d rolled back branches%n",
@@ -171,7 +180,15 @@ public final class TransferMain {
                 bankB.endpoint().product().label(),
                 preparedB,
                 nothingPrepared ? "OK" : "NOT RESOLVED");
-        return moneyConserved && nothingPrepared && noFailures && recovery.isComplete();
+        if (haltMissed) {
+            out.printf(
+                    Locale.ROOT,
+                    "  --crash-after %d did not halt the run: it counts commit decisions, and this run made %d"
+                            + " (overdrawn transfers roll back); give a smaller number%n",
+                    options.crashAfter(),
+                    listener.commitDecisions());
+        }
+        return moneyConserved && nothingPrepared && noFailures && recovery.isComplete() && !haltMissed;
     }
 
     /**

@@ -17,6 +17,7 @@ record TransferOptions(
         Endpoint externalA,
         Endpoint externalB,
         int crashAfter,
+        int threadsAsked,
         boolean verbose,
         boolean help) {
 
@@ -64,8 +65,9 @@ record TransferOptions(
             "  --url-b URL        jdbc:mysql: or jdbc:h2:); give both, instead of --db",
             "  --user-a U, --password-a P, --user-b U, --password-b P",
             "                     logins for --url-a and --url-b",
-            "  --crash-after N    halt the process in the middle of a commit after N transfers",
-            "                     (decision logged, branches prepared); the next run recovers",
+            "  --crash-after N    halt the process in the middle of a commit after N committed",
+            "                     transfers (decision logged, branches prepared); the next run",
+            "                     recovers. N must be below --transfers",
             "  --verbose          print the stack trace of a failure, not only its sentence",
             "  --help             this text",
             "",
@@ -138,8 +140,26 @@ record TransferOptions(
                         "--url-a and --url-b name the same database; give two different databases");
             }
         }
+        if (crashAfter >= transfers) {
+            // The halt comes at the commit decision after the N-th, so it needs N + 1 transfers.
+            throw new IllegalArgumentException("--crash-after " + crashAfter + " can never halt a run of " + transfers
+                    + " transfers; give a number below --transfers");
+        }
+        // A thread beyond one per transfer would only start and stop again.
+        int threadsRun = Math.min(threads, transfers);
         return new TransferOptions(
-                threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, verbose, help);
+                threadsRun,
+                transfers,
+                accounts,
+                balance,
+                dataDir,
+                setup,
+                externalA,
+                externalB,
+                crashAfter,
+                threads,
+                verbose,
+                help);
     }
 
     private static DatabaseSetup setup(String value) {

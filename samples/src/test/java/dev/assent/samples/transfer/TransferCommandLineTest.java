@@ -149,6 +149,47 @@ class TransferCommandLineTest {
     }
 
     @Test
+    void aCrashThatCanNeverHappenIsRefusedAndOneThatDidNotIsReported() {
+        // --crash-after N counts commit decisions and halts at the one after the N-th. N equal to
+        // --transfers can never halt: refused as an option. N = 39 of 40 on accounts holding 1
+        // cent each: transfers from emptied accounts roll back, so fewer than 40 commit and the
+        // run ends without halting. Expected: the report says so and the status is 1, not 0.
+        SampleProcess.Result never = sample("--db", "h2", "--transfers", "10", "--crash-after", "10");
+        assertOneSentence(never, 2, "--crash-after 10 can never halt a run of 10 transfers");
+
+        SampleProcess.Result notHalted = sample(
+                "--db",
+                "h2",
+                "--threads",
+                "1",
+                "--transfers",
+                "40",
+                "--crash-after",
+                "39",
+                "--accounts",
+                "2",
+                "--balance",
+                "1",
+                "--data-dir",
+                dir.toString());
+        assertThat(notHalted.exitStatus()).as(notHalted.output()).isEqualTo(1);
+        assertThat(notHalted.output())
+                .contains("--crash-after 39 did not halt the run: it counts commit decisions")
+                .containsPattern("rolled back \\(no funds\\) +[1-9]");
+    }
+
+    @Test
+    void moreThreadsThanTransfersRunOneThreadPerTransfer() {
+        SampleProcess.Result run =
+                sample("--db", "h2", "--threads", "8", "--transfers", "3", "--data-dir", dir.toString());
+
+        assertThat(run.output())
+                .contains("Assent transfer sample: 3 transfers on 3 threads")
+                .contains("--threads 8 is more than there are transfers: running 3 threads")
+                .containsPattern("transfers committed +[1-3]\\R");
+    }
+
+    @Test
     void pipedOutputHasNoCarriageReturns() {
         // Output to a file, as in a pipe: the progress bar must not redraw with '\r'.
         SampleProcess.Result run =
@@ -159,9 +200,13 @@ class TransferCommandLineTest {
 
     @Test
     void optionsThatCanNeverWorkAreRefusedAtParse() {
+        assertThatThrownBy(() -> TransferOptions.parse("--transfers", "5", "--crash-after", "7"))
+                .hasMessage("--crash-after 7 can never halt a run of 5 transfers; give a number below --transfers");
         assertThatThrownBy(() -> TransferOptions.parse(
                         "--url-a", "jdbc:postgresql://db/bank", "--url-b", "jdbc:postgresql://db:5432/bank"))
                 .hasMessage("--url-a and --url-b name the same database; give two different databases");
+        assertThat(TransferOptions.parse("--threads", "8", "--transfers", "3").threads())
+                .isEqualTo(3);
         assertThat(TransferOptions.USAGE).contains("--verbose", "Exit status");
     }
 

@@ -66,16 +66,16 @@ public final class TransferMain {
         prepareDataDirectory(options.dataDir());
         out.printf(
                 Locale.ROOT,
-                "Assent transfer sample: %d transfers on %d threads, data in %s%n",
-                options.transfers(),
-                options.threads(),
+                "Assent transfer sample: %s on %s, data in %s%n",
+                Plural.of(options.transfers(), "transfer", "transfers"),
+                Plural.of(options.threads(), "thread", "threads"),
                 options.dataDir().toAbsolutePath());
         if (options.threadsAsked() != options.threads()) {
             out.printf(
                     Locale.ROOT,
-                    "  --threads %d is more than there are transfers: running %d threads%n",
+                    "  --threads %d is more than there are transfers: running %s%n",
                     options.threadsAsked(),
-                    options.threads());
+                    Plural.of(options.threads(), "thread", "threads"));
         }
         if (onH2(options)) {
             out.println(H2_CAVEAT);
@@ -116,8 +116,8 @@ public final class TransferMain {
         int recoveredRolledBack = listener.recoveredRolledBack();
         out.printf(
                 Locale.ROOT,
-                "  recovery at start-up: %d branches committed, %d rolled back%s%n",
-                recoveredCommitted,
+                "  recovery at start-up: %s committed, %d rolled back%s%n",
+                Plural.of(recoveredCommitted, "branch", "branches"),
                 recoveredRolledBack,
                 recovery.isComplete() ? "" : "  <-- INCOMPLETE: " + recovery);
 
@@ -147,7 +147,7 @@ public final class TransferMain {
         boolean haltMissed = options.crashAfter() > 0;
         out.printf(
                 Locale.ROOT,
-                "%n  recovered (earlier run)     %,10d committed / %,d rolled back branches%n",
+                "%n  branches recovered          %,10d committed / %,d rolled back%n",
                 recoveredCommitted,
                 recoveredRolledBack);
         out.printf(Locale.ROOT, "  transfers committed         %,10d%n", workload.committed());
@@ -224,9 +224,9 @@ public final class TransferMain {
         if (accounts != options.accounts()) {
             out.printf(
                     Locale.ROOT,
-                    "  %s already holds %d accounts; --accounts applies when a bank is created%n",
+                    "  %s already holds %s; --accounts applies when a bank is created%n",
                     bank.name(),
-                    accounts);
+                    Plural.of(accounts, "account", "accounts"));
         }
         return accounts;
     }
@@ -246,7 +246,7 @@ public final class TransferMain {
         try {
             databases.close();
         } catch (Exception e) {
-            out.println("  could not stop the embedded servers before halting: " + e);
+            out.println("  could not stop the embedded servers before halting: " + FailureMessage.of(e));
         }
     }
 

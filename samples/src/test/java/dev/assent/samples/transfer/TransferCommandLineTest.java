@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -190,12 +191,33 @@ class TransferCommandLineTest {
     }
 
     @Test
-    void pipedOutputHasNoCarriageReturns() {
-        // Output to a file, as in a pipe: the progress bar must not redraw with '\r'.
+    void pipedOutputHasNoCarriageReturnsAndNoSingularPlurals() {
+        // Output to a file, as in a pipe: the progress bar must not redraw with '\r'. One
+        // transfer on one thread: every count of one reads in the singular.
         SampleProcess.Result run =
                 sample("--db", "h2", "--threads", "1", "--transfers", "1", "--data-dir", dir.toString());
 
-        assertThat(run.output()).doesNotContain("\r").contains("transfers committed");
+        assertThat(run.output())
+                .doesNotContain("\r")
+                .contains("Assent transfer sample: 1 transfer on 1 thread, data in")
+                .doesNotContainPattern("\\b1 (transfers|threads|branches|accounts)\\b");
+    }
+
+    @Test
+    @Tag("database")
+    void theDefaultRunFitsOnOneScreen() {
+        // No option but the data directory: two embedded PostgreSQL servers, 2,000 transfers.
+        // Expected: success, no carriage return, and at most 24 lines printed by the sample
+        // itself (the libraries' log lines are theirs to route).
+        SampleProcess.Result run = SampleProcess.run(
+                dir.resolve("runs"), Duration.ofSeconds(120), TransferMain.class, "--data-dir", dir.toString());
+
+        assertThat(run.exitStatus()).as(run.output()).isZero();
+        List<String> ownLines = run.lines().stream()
+                .filter(line -> !LOG_LINE.matcher(line).matches())
+                .toList();
+        assertThat(ownLines).as(run.output()).hasSizeLessThanOrEqualTo(24);
+        assertThat(run.output()).doesNotContain("\r");
     }
 
     @Test

@@ -42,9 +42,17 @@ final class RunListener implements TransactionListener {
         return recoveredRolledBack.get();
     }
 
+    /** Commit decisions of this run so far: what --crash-after counts (rolled-back transfers are not). */
+    int commitDecisions() {
+        return commitDecisions.get();
+    }
+
     @Override
     public void decided(Xid transactionId, boolean commit) {
-        if (crashAfter > 0 && commit && commitDecisions.incrementAndGet() == crashAfter + 1) {
+        if (!commit) {
+            return;
+        }
+        if (commitDecisions.incrementAndGet() == crashAfter + 1 && crashAfter > 0) {
             out.printf(
                     "%n  --crash-after %d: halting in the middle of a commit (decision logged, branches"
                             + " prepared); run again to recover%n",

@@ -3,8 +3,11 @@ package dev.assent.samples.transfer;
 import dev.assent.tm.Assent;
 import dev.assent.tm.AssentTransactionManager;
 import dev.assent.tm.RecoveryReport;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.Locale;
 
 /**
@@ -42,18 +45,38 @@ public final class TransferMain {
             System.out.println(TransferOptions.USAGE);
             return;
         }
-        System.exit(run(options, System.out) ? 0 : 1);
+        int status;
+        try {
+            status = run(options, System.out) ? 0 : 1;
+        } catch (Exception | Error e) {
+            // The library's failures are worded for the user already; a stack trace would bury
+            // that sentence under thirty lines that only a developer reads.
+            System.out.flush();
+            System.err.println("error: " + FailureMessage.of(e));
+            if (options.verbose()) {
+                e.printStackTrace();
+            }
+            status = 1;
+        }
+        System.exit(status);
     }
 
     /** Runs the sample and prints the report; true when every check passed. */
     static boolean run(TransferOptions options, PrintStream out) throws Exception {
-        Files.createDirectories(options.dataDir());
+        prepareDataDirectory(options.dataDir());
         out.printf(
                 Locale.ROOT,
-                "Assent transfer sample: %d transfers on %d threads, data in %s%n",
-                options.transfers(),
-                options.threads(),
+                "Assent transfer sample: %s on %s, data in %s%n",
+                Plural.of(options.transfers(), "transfer", "transfers"),
+                Plural.of(options.threads(), "thread", "threads"),
                 options.dataDir().toAbsolutePath());
+        if (options.threadsAsked() != options.threads()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  --threads %d is more than there are transfers: running %s%n",
+                    options.threadsAsked(),
+                    Plural.of(options.threads(), "thread", "threads"));
+        }
         if (onH2(options)) {
             out.println(H2_CAVEAT);
         }
@@ -83,6 +106,9 @@ public final class TransferMain {
             Bank bankB)
             throws Exception {
         out.printf(Locale.ROOT, "  %s: %s%n  %s: %s%n", bankA.name(), bankA.endpoint(), bankB.name(), bankB.endpoint());
+        if (options.setup() == TransferOptions.DatabaseSetup.EXTERNAL) {
+            DistinctBanks.require(bankA, bankB);
+        }
         // Registering the pools started recovery scans in the background; this one waits for them
         // and resolves whatever an earlier (crashed) run left prepared in either database.
         RecoveryReport recovery = tm.recover();
@@ -90,16 +116,16 @@ public final class TransferMain {
         int recoveredRolledBack = listener.recoveredRolledBack();
         out.printf(
                 Locale.ROOT,
-                "  recovery at start-up: %d branches committed, %d rolled back%s%n",
-                recoveredCommitted,
+                "  recovery at start-up: %s committed, %d rolled back%s%n",
+                Plural.of(recoveredCommitted, "branch", "branches"),
                 recoveredRolledBack,
                 recovery.isComplete() ? "" : "  <-- INCOMPLETE: " + recovery);
 
-        bankA.createAccounts(options.accounts(), options.initialBalance());
-        bankB.createAccounts(options.accounts(), options.initialBalance());
+        int accountsA = openAccounts(bankA, options, out);
+        int accountsB = openAccounts(bankB, options, out);
         long before = bankA.totalBalance() + bankB.totalBalance();
 
-        TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options);
+        TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options, accountsA, accountsB, before);
         long start = System.nanoTime();
         long[] latencies;
         ProgressBar progress = new ProgressBar(out, options.transfers(), workload::finished);
@@ -117,9 +143,11 @@ public final class TransferMain {
         boolean moneyConserved = before == after;
         boolean nothingPrepared = preparedA == 0 && preparedB == 0;
         boolean noFailures = workload.failed() == 0;
+        // Reaching this line means no halt: with --crash-after the run did not do what was asked.
+        boolean haltMissed = options.crashAfter() > 0;
         out.printf(
                 Locale.ROOT,
-                "%n  recovered (earlier run)     %,10d committed / %,d rolled back branches%n",
+                "%n  branches recovered          %,10d committed / %,d rolled back%n",
                 recoveredCommitted,
                 recoveredRolledBack);
         out.printf(Locale.ROOT, "  transfers committed         %,10d%n", workload.committed());
@@ -152,7 +180,55 @@ public final class TransferMain {
                 bankB.endpoint().product().label(),
                 preparedB,
                 nothingPrepared ? "OK" : "NOT RESOLVED");
-        return moneyConserved && nothingPrepared && noFailures && recovery.isComplete();
+        if (haltMissed) {
+            out.printf(
+                    Locale.ROOT,
+                    "  --crash-after %d did not halt the run: it counts commit decisions, and this run made %d"
+                            + " (overdrawn transfers roll back); give a smaller number%n",
+                    options.crashAfter(),
+                    listener.commitDecisions());
+        }
+        return moneyConserved && nothingPrepared && noFailures && recovery.isComplete() && !haltMissed;
+    }
+
+    /**
+     * Creates the data directory, or says in one sentence why it cannot be used: the JDK's own
+     * exceptions name only a path ({@code FileAlreadyExistsException: ./transfer-data}).
+     */
+    private static void prepareDataDirectory(Path dir) {
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalStateException(
+                    "--data-dir " + dir + " is a file, not a directory; give a directory (a missing one is created)");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    "cannot create the data directory " + dir + " (" + FailureMessage.of(e)
+                            + "); give another --data-dir",
+                    e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new IllegalStateException(
+                    "the data directory " + dir + " is not writable; give one you can write to with --data-dir");
+        }
+    }
+
+    /**
+     * Seeds a new bank with --accounts accounts and returns how many the bank holds: an existing
+     * bank keeps its own number, and transfers only ever name accounts it has.
+     */
+    private static int openAccounts(Bank bank, TransferOptions options, PrintStream out) throws SQLException {
+        bank.createAccounts(options.accounts(), options.initialBalance());
+        int accounts = bank.accountCount();
+        if (accounts != options.accounts()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  %s already holds %s; --accounts applies when a bank is created%n",
+                    bank.name(),
+                    Plural.of(accounts, "account", "accounts"));
+        }
+        return accounts;
     }
 
     private static boolean onH2(TransferOptions options) {
@@ -170,7 +246,7 @@ public final class TransferMain {
         try {
             databases.close();
         } catch (Exception e) {
-            out.println("  could not stop the embedded servers before halting: " + e);
+            out.println("  could not stop the embedded servers before halting: " + FailureMessage.of(e));
         }
     }
 

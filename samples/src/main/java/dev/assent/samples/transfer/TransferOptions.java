@@ -17,6 +17,8 @@ record TransferOptions(
         Endpoint externalA,
         Endpoint externalB,
         int crashAfter,
+        int threadsAsked,
+        boolean verbose,
         boolean help) {
 
     /** Where the two banks live. */
@@ -63,9 +65,14 @@ record TransferOptions(
             "  --url-b URL        jdbc:mysql: or jdbc:h2:); give both, instead of --db",
             "  --user-a U, --password-a P, --user-b U, --password-b P",
             "                     logins for --url-a and --url-b",
-            "  --crash-after N    halt the process in the middle of a commit after N transfers",
-            "                     (decision logged, branches prepared); the next run recovers",
-            "  --help             this text");
+            "  --crash-after N    halt the process in the middle of a commit after N committed",
+            "                     transfers (decision logged, branches prepared); the next run",
+            "                     recovers. N must be below --transfers",
+            "  --verbose          print the stack trace of a failure, not only its sentence",
+            "  --help             this text",
+            "",
+            "Exit status: 0 when every check passed, 1 when the run failed or a check did",
+            "not pass, 2 for a wrong option, 3 when --crash-after halted the run.");
 
     static TransferOptions parse(String... args) {
         int threads = 4;
@@ -82,6 +89,7 @@ record TransferOptions(
         String userB = "";
         String passwordB = "";
         int crashAfter = 0;
+        boolean verbose = false;
         boolean help = false;
         Deque<String> queue = new ArrayDeque<>(List.of(args));
         while (!queue.isEmpty()) {
@@ -103,6 +111,7 @@ record TransferOptions(
                 case "--user-b" -> userB = value(option, queue);
                 case "--password-b" -> passwordB = value(option, queue);
                 case "--crash-after" -> crashAfter = positive(option, queue);
+                case "--verbose" -> verbose = true;
                 case "--help", "-h" -> help = true;
                 default ->
                     throw new IllegalArgumentException(
@@ -124,9 +133,33 @@ record TransferOptions(
             setup = DatabaseSetup.EXTERNAL;
             externalA = Endpoint.of("--url-a", urlA, userA, passwordA);
             externalB = Endpoint.of("--url-b", urlB, userB, passwordB);
+            if (externalA.databaseKey().equals(externalB.databaseKey())) {
+                // Two branches of one transaction would then lock the same row: a transfer waits
+                // for itself until the lock times out.
+                throw new IllegalArgumentException(
+                        "--url-a and --url-b name the same database; give two different databases");
+            }
         }
+        if (crashAfter >= transfers) {
+            // The halt comes at the commit decision after the N-th, so it needs N + 1 transfers.
+            throw new IllegalArgumentException("--crash-after " + crashAfter + " can never halt a run of " + transfers
+                    + " transfers; give a number below --transfers");
+        }
+        // A thread beyond one per transfer would only start and stop again.
+        int threadsRun = Math.min(threads, transfers);
         return new TransferOptions(
-                threads, transfers, accounts, balance, dataDir, setup, externalA, externalB, crashAfter, help);
+                threadsRun,
+                transfers,
+                accounts,
+                balance,
+                dataDir,
+                setup,
+                externalA,
+                externalB,
+                crashAfter,
+                threads,
+                verbose,
+                help);
     }
 
     private static DatabaseSetup setup(String value) {

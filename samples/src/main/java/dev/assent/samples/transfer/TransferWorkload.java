@@ -24,16 +24,34 @@ final class TransferWorkload {
     private final Bank bankA;
     private final Bank bankB;
     private final TransferOptions options;
+    private final int accountsA;
+    private final int accountsB;
+    private final long overdraft;
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger committed = new AtomicInteger();
     private final AtomicInteger insufficientFunds = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
 
-    TransferWorkload(TransactionManager tm, Bank bankA, Bank bankB, TransferOptions options) {
+    /**
+     * {@code accountsA}, {@code accountsB}: what each bank holds, which on a bank made by an
+     * earlier run may differ from {@code --accounts}; {@code totalMoney}: both banks' balances
+     * together, which no single account can exceed, so a transfer of more is always overdrawn.
+     */
+    TransferWorkload(
+            TransactionManager tm,
+            Bank bankA,
+            Bank bankB,
+            TransferOptions options,
+            int accountsA,
+            int accountsB,
+            long totalMoney) {
         this.tm = tm;
         this.bankA = bankA;
         this.bankB = bankB;
         this.options = options;
+        this.accountsA = accountsA;
+        this.accountsB = accountsB;
+        this.overdraft = totalMoney + 1;
     }
 
     int finished() {
@@ -104,10 +122,10 @@ final class TransferWorkload {
 
         private void transferOnce() throws Exception {
             boolean fromA = random.nextBoolean();
-            int fromAccount = random.nextInt(options.accounts());
-            int toAccount = random.nextInt(options.accounts());
+            int fromAccount = random.nextInt(fromA ? accountsA : accountsB);
+            int toAccount = random.nextInt(fromA ? accountsB : accountsA);
             long amount = random.nextInt(OVERDRAFT_EVERY) == 0
-                    ? options.initialBalance() * options.accounts() * 4L
+                    ? overdraft
                     : 1 + random.nextLong(Math.max(1, options.initialBalance() / 10));
             Bank from = fromA ? bankA : bankB;
             Bank to = fromA ? bankB : bankA;

@@ -108,7 +108,7 @@ class TransferMainTest {
         assertThat(TransferMain.run(rerun, out)).isTrue();
 
         String report = output.toString(StandardCharsets.UTF_8);
-        assertThat(report).containsPattern("recovery at start-up: [1-9][0-9]* branches committed");
+        assertThat(report).containsPattern("recovery at start-up: [1-9][0-9]* branch(es)? committed");
         assertThat(report)
                 .contains("money before / after           200,000 / 200,000  OK, conserved")
                 .contains("bank-a (H2) 0, bank-b (H2) 0  OK")

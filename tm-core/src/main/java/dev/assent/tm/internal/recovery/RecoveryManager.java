@@ -4,6 +4,7 @@ import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.XidFactory;
 import dev.assent.tm.internal.xa.XaCode;
@@ -166,7 +167,7 @@ public final class RecoveryManager implements AutoCloseable {
                                 + " addRecoveryResource(\"{}\", ...)",
                         name,
                         (now - since) / 1000,
-                        commits == 1 ? "1 branch stays" : commits + " branches stay",
+                        Plural.count(commits, "branch", "branches") + (commits == 1 ? " stays" : " stay"),
                         name);
             }
         });

@@ -27,7 +27,7 @@ class UnregisteredAtStartUpTest extends ScenarioTest {
     Path logDirectory;
 
     @Test
-    void ownedCommitsOfResourcesRegisteredRightAfterBuildAreNotWarnedAbout() throws Exception {
+    void owedCommitsOfResourcesRegisteredRightAfterBuildAreNotWarnedAbout() throws Exception {
         // Resources: a, b, c. Fault: b's and c's first commits fail with XAER_RMFAIL, so a run
         // with a durable log ends owing the transaction (the log does not know that a's commit
         // went through); the node restarts and registers a and c after build(), scans (b is still

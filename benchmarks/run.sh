@@ -94,7 +94,9 @@ fi
 
 echo "== building the benchmarks jar"
 # -am builds tm-core from this tree; tests are neither compiled nor run (CI runs the smoke tests).
-(cd "$root" && mvn -B -q package -Dmaven.test.skip=true -pl benchmarks -am)
+# The module is in the build only with its profile (the library's own build leaves it out);
+# -DskipTests as well, because the modules' test-only database binaries are left out only with it.
+(cd "$root" && mvn -B -q package -Dmaven.test.skip=true -DskipTests -P benchmarks -pl benchmarks -am)
 jar="$here/target/benchmarks.jar"
 
 date="$(date +%Y-%m-%d)"

@@ -10,6 +10,7 @@ import dev.assent.tm.internal.log.OpenReport;
 import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
 import dev.assent.tm.internal.recovery.RecoveryManager;
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.ThreadAssociation;
 import dev.assent.tm.internal.tx.TransactionImpl;
@@ -112,17 +113,17 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         report.tornTail()
                 .ifPresent(torn -> LOG.warn(
                         "the transaction log ended in a record a crash left half"
-                                + " written; cut {} bytes at offset {} of {} ({}); no committer had been told it was durable",
-                        torn.bytesCut(),
+                                + " written; cut {} at offset {} of {} ({}); no committer had been told it was durable",
+                        Plural.count(torn.bytesCut(), "byte"),
                         torn.offset(),
                         torn.file(),
                         torn.problem()));
         LOG.info(
-                "transaction log {} opened: run {}, {} segment(s), {} record(s) still to finish",
-                config.logDirectory().toAbsolutePath(),
+                "transaction log {} opened: incarnation {} (one per start), {} read, {} still to finish",
+                config.logDirectory().toAbsolutePath().normalize(),
                 report.incarnation(),
-                report.segmentsRead(),
-                report.liveRecords());
+                Plural.count(report.segmentsRead(), "segment"),
+                Plural.count(report.liveRecords(), "record"));
         return log;
     }
 

@@ -4,6 +4,7 @@ import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
 import dev.assent.tm.internal.recovery.RecoveryLedger;
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.Branch;
 import dev.assent.tm.internal.tx.TransactionImpl;
 import dev.assent.tm.internal.xa.XaCode;
@@ -93,10 +94,10 @@ final class Aftermath {
     /** A decision that may or may not be durable: nothing in this run acts on it. */
     void holdInDoubt(TransactionImpl tx, List<Branch> prepared) {
         log.error(
-                "the commit decision of {} may or may not be durable; its {} branch(es) stay prepared until a"
-                        + " restart reads the log back",
+                "the commit decision of {} may or may not be durable; its {} prepared until a restart reads the"
+                        + " log back",
                 tx.transactionId(),
-                prepared.size());
+                prepared.size() == 1 ? "branch stays" : Plural.count(prepared.size(), "branch", "branches") + " stay");
         ledger.holdInDoubt(tx.transactionId(), branchRefs(prepared));
     }
 

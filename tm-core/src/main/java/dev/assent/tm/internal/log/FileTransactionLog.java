@@ -1,5 +1,6 @@
 package dev.assent.tm.internal.log;
 
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.XidFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -134,12 +135,14 @@ public final class FileTransactionLog implements TransactionLog {
             opened = new FileTransactionLog(directory, nodeId, options, lock, loaded);
             opened.writer.openFirstSegment();
             opened.writerThread.start();
-            log.info(
-                    "transaction log {} open: incarnation {}, {} segments read, {} live records{}",
-                    directory,
+            // DEBUG only: the transaction manager reports the opened log in its own INFO line
+            // (openReport()), so that a user reads it once.
+            log.debug(
+                    "transaction log {} open: incarnation {}, {}, {}{}",
+                    directory.toAbsolutePath().normalize(),
                     opened.incarnation,
-                    loaded.segmentsRead(),
-                    opened.live.size(),
+                    Plural.count(loaded.segmentsRead(), "segment") + " read",
+                    Plural.count(opened.live.size(), "live record"),
                     loaded.tornTail() == null
                             ? ""
                             : ", torn tail cut at offset " + loaded.tornTail().offset());

@@ -1,5 +1,6 @@
 package dev.assent.tm.internal.log;
 
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.AssentXid;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,8 @@ final class RecordCodec {
      */
     static FrameCheck check(ByteBuffer buffer, int index, long available) {
         if (available < 4) {
-            return damaged("only " + available + " bytes before the end of the file, too few for a record");
+            return damaged(
+                    "only " + Plural.count(available, "byte") + " before the end of the file, too few for a record");
         }
         int length = buffer.getInt(index);
         if (length == 0) {
@@ -128,7 +130,8 @@ final class RecordCodec {
             return damaged("implausible record length " + length);
         }
         if (length > available) {
-            return damaged("incomplete record: length " + length + " but " + available + " bytes left in the file");
+            return damaged("incomplete record: length " + length + " but " + Plural.count(available, "byte")
+                    + " left in the file");
         }
         if (buffer.getInt(index + length - 4) != END_MARKER) {
             return damaged("end marker missing in a record of length " + length);

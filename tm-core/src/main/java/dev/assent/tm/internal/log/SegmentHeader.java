@@ -1,5 +1,6 @@
 package dev.assent.tm.internal.log;
 
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.XidFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ record SegmentHeader(long segmentNumber, long incarnation, long firstSequence, S
                     ? InvalidHeaderException.Kind.BLANK
                     : InvalidHeaderException.Kind.DAMAGED;
             throw new InvalidHeaderException(
-                    "the file is " + available + " bytes long, shorter than a segment header", kind);
+                    "the file is " + Plural.count(available, "byte") + " long, shorter than a segment header", kind);
         }
         if (allZero(buffer, BYTES)) {
             throw new InvalidHeaderException("the segment header is all zeros", InvalidHeaderException.Kind.BLANK);

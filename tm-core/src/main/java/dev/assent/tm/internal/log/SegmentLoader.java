@@ -1,5 +1,6 @@
 package dev.assent.tm.internal.log;
 
+import dev.assent.tm.internal.text.Plural;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,10 +178,11 @@ final class SegmentLoader {
             files.delete(blank.get(i));
         }
         if (tornTail != null) {
-            log.warn(
-                    "cutting {} bytes at offset {} of {}: a write that a crash interrupted ({}); nobody was told it"
+            // DEBUG only: the transaction manager warns about the cut (OpenReport), once.
+            log.debug(
+                    "cutting {} at offset {} of {}: a write that a crash interrupted ({}); nobody was told it"
                             + " was durable",
-                    tornTail.bytesCut(),
+                    Plural.count(tornTail.bytesCut(), "byte"),
                     tornTail.offset(),
                     tornTail.file(),
                     tornTail.problem());

@@ -4,12 +4,14 @@ import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.XidFactory;
 import dev.assent.tm.internal.xa.XaCode;
 import dev.assent.tm.spi.TransactionListener;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +45,9 @@ public final class RecoveryManager implements AutoCloseable {
     private final Map<String, Supplier<XAResource>> resources = new ConcurrentHashMap<>();
     private final Map<String, XAResource> sampleResources = new ConcurrentHashMap<>();
     private final Map<AssentXid, Long> orphansFirstSeen = new ConcurrentHashMap<>();
+    /** Resource name to when a scan first found it owed commits but not registered; scans only. */
+    private final Map<String, Long> unregisteredSince = new HashMap<>();
+
     private final ReentrantLock scanLock = new ReentrantLock();
     private final ScheduledExecutorService scheduler;
 
@@ -137,10 +142,35 @@ public final class RecoveryManager implements AutoCloseable {
                     || !report.stillOwed().isEmpty()) {
                 log.info("{}", report);
             }
+            warnAboutUnregistered(scan.owedToUnregistered());
             return report;
         } finally {
             scanLock.unlock();
         }
+    }
+
+    /**
+     * After a crash the start-up scan runs before the application has registered its resources,
+     * so a resource owed commits but not registered is normal at first (the report says so at
+     * INFO). It is warned about at every later scan once it has stayed so for the orphan grace
+     * period: by then the application has had its chance to register it (docs/operating.md).
+     */
+    private void warnAboutUnregistered(Map<String, Integer> owed) {
+        long now = clock.millis();
+        unregisteredSince.keySet().retainAll(owed.keySet());
+        owed.forEach((name, commits) -> {
+            Long since = unregisteredSince.putIfAbsent(name, now);
+            if (since != null && now - since >= orphanGrace.toMillis()) {
+                log.warn(
+                        "resource manager '{}' is still not registered {} s after recovery found it owed commits:"
+                                + " {} prepared there, holding locks, until it is registered with"
+                                + " addRecoveryResource(\"{}\", ...)",
+                        name,
+                        (now - since) / 1000,
+                        Plural.count(commits, "branch", "branches") + (commits == 1 ? " stays" : " stay"),
+                        name);
+            }
+        });
     }
 
     private void scanQuietly() {

@@ -5,6 +5,7 @@ import dev.assent.tm.RecoveryReport;
 import dev.assent.tm.internal.log.LogException;
 import dev.assent.tm.internal.log.LogRecord;
 import dev.assent.tm.internal.log.TransactionLog;
+import dev.assent.tm.internal.text.Plural;
 import dev.assent.tm.internal.tx.AssentXid;
 import dev.assent.tm.internal.tx.XidFactory;
 import dev.assent.tm.internal.xa.XaCode;
@@ -12,6 +13,7 @@ import dev.assent.tm.internal.xa.XaOutcomes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +60,7 @@ final class RecoveryScan {
     private final List<Xid> rolledBack = new ArrayList<>();
     private final List<Xid> leftAlone = new ArrayList<>();
     private final List<String> stillOwed = new ArrayList<>();
+    private final Map<String, Integer> owedToUnregistered = new LinkedHashMap<>();
 
     /** Decides when a branch of the current run has been an orphan long enough. */
     interface OrphanClock {
@@ -111,6 +114,7 @@ final class RecoveryScan {
             listedByResource.put(name, listedHere);
         }
         finishUnlisted(owedAtStart, resources.keySet(), listedByResource);
+        owedToUnregistered.forEach((name, commits) -> stillOwed.add(owedToUnregisteredSentence(name, commits)));
         orphanClock.retainOnly(seenOrphans);
         ledger.inDoubt()
                 .keySet()
@@ -254,9 +258,7 @@ final class RecoveryScan {
                             + " manager name; it stays owed until a registered resource lists it and commits it"
                             + " (give the resource a name with NamedXAResource)");
                 } else if (!registered.contains(name)) {
-                    stillOwed.add("resource manager '" + name + "' owes a commit of " + branch.xid()
-                            + " but is not registered; register it with addRecoveryResource(\"" + name
-                            + "\", ...)");
+                    owedToUnregistered.merge(name, 1, Integer::sum);
                 } else if (listed.containsKey(name) && !listed.get(name).contains(branch.xid())) {
                     if (ledger.commitMayHaveApplied(branch.xid())) {
                         // A commit was sent and its reply lost (or a crash hides whether it was).
@@ -274,6 +276,22 @@ final class RecoveryScan {
                 }
             }
         }
+    }
+
+    /**
+     * The resource managers this scan found owed commits but not registered, with how many each:
+     * after a restart, usually resources the application registers right after build().
+     */
+    Map<String, Integer> owedToUnregistered() {
+        return owedToUnregistered;
+    }
+
+    // Calm on purpose: it is what every start-up after a crash says until the application has
+    // registered its resources; RecoveryManager warns when one stays unregistered.
+    private static String owedToUnregisteredSentence(String name, int commits) {
+        return "resource manager '" + name + "' is owed " + Plural.count(commits, "commit") + "; "
+                + (commits == 1 ? "it is" : "they are") + " made as soon as a recovery resource of that name is"
+                + " registered (addRecoveryResource(\"" + name + "\", ...))";
     }
 
     private void branchFinished(AssentXid branch) {

@@ -102,9 +102,13 @@ public final class AssentXid implements Xid {
         return hash;
     }
 
+    /**
+     * formatId:gtrid:bqual in hex; a transaction's key (no branch qualifier) is formatId:gtrid,
+     * without a colon left dangling at the end of a message.
+     */
     @Override
     public String toString() {
-        return Integer.toHexString(formatId) + ":" + HEX.formatHex(globalTransactionId) + ":"
-                + HEX.formatHex(branchQualifier);
+        String global = Integer.toHexString(formatId) + ":" + HEX.formatHex(globalTransactionId);
+        return branchQualifier.length == 0 ? global : global + ":" + HEX.formatHex(branchQualifier);
     }
 }

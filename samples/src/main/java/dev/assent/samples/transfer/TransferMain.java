@@ -42,11 +42,17 @@ public final class TransferMain {
             System.out.println(TransferOptions.USAGE);
             return;
         }
-        System.exit(run(options, System.out) ? 0 : 1);
+        try {
+            System.exit(run(options, System.out) ? 0 : 1);
+        } catch (RunRefused e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(e.exitStatus());
+        }
     }
 
     /** Runs the sample and prints the report; true when every check passed. */
     static boolean run(TransferOptions options, PrintStream out) throws Exception {
+        ServerLogs.configure(options.dataDir(), System.err);
         Files.createDirectories(options.dataDir());
         out.printf(
                 Locale.ROOT,
@@ -95,8 +101,6 @@ public final class TransferMain {
                 recoveredRolledBack,
                 recovery.isComplete() ? "" : "  <-- INCOMPLETE: " + recovery);
 
-        bankA.createAccounts(options.accounts(), options.initialBalance());
-        bankB.createAccounts(options.accounts(), options.initialBalance());
         long before = bankA.totalBalance() + bankB.totalBalance();
 
         TransferWorkload workload = new TransferWorkload(tm, bankA, bankB, options);

@@ -6,7 +6,6 @@ import dev.assent.xa.AssentDataSources;
 import dev.assent.xa.DataSourceBuilder;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -50,29 +49,6 @@ final class Bank implements AutoCloseable {
     /** Connections join the calling thread's transaction; outside one they auto-commit. */
     Connection connection() throws SQLException {
         return dataSource.getConnection();
-    }
-
-    /** Creates the accounts table and seeds it on first use; leaves an existing one alone. */
-    void createAccounts(int accounts, long balance) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE IF NOT EXISTS account (id INT PRIMARY KEY, balance BIGINT NOT NULL"
-                    + " CHECK (balance >= 0))");
-            try (ResultSet rows = statement.executeQuery("SELECT COUNT(*) FROM account")) {
-                rows.next();
-                if (rows.getInt(1) > 0) {
-                    return;
-                }
-            }
-            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO account VALUES (?, ?)")) {
-                for (int id = 0; id < accounts; id++) {
-                    insert.setInt(1, id);
-                    insert.setLong(2, balance);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
     }
 
     int accountCount() throws SQLException {

@@ -2,6 +2,7 @@ package dev.assent.samples.transfer;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
@@ -40,10 +43,17 @@ final class EmbeddedPostgres17 implements EmbeddedServer {
      * transaction (a transfer prepares one per bank), so {@code max_prepared_transactions}
      * follows the connection limit.
      */
-    static EmbeddedPostgres17 start(Path dataDirectory, int maxConnections) throws IOException, SQLException {
+    static EmbeddedPostgres17 start(Path dataDirectory, int maxConnections, Path serverLog, PrintStream out)
+            throws IOException, SQLException, RunRefused {
+        Path directory = dataDirectory.toAbsolutePath();
+        stopLeftover(directory, out);
         String connections = Integer.toString(Math.max(64, maxConnections));
+        // initdb, pg_ctl and the server itself write to the log file, not through zonky's loggers.
+        ProcessBuilder.Redirect toLog = ProcessBuilder.Redirect.appendTo(serverLog.toFile());
         EmbeddedPostgres postgres = EmbeddedPostgres.builder()
-                .setDataDirectory(dataDirectory.toAbsolutePath())
+                .setDataDirectory(directory)
+                .setOutputRedirector(toLog)
+                .setErrorRedirector(toLog)
                 .setCleanDataDirectory(false)
                 .setServerConfig("fsync", "on")
                 .setServerConfig("synchronous_commit", "on")
@@ -60,6 +70,22 @@ final class EmbeddedPostgres17 implements EmbeddedServer {
         } catch (SQLException | RuntimeException e) {
             postgres.close();
             throw e;
+        }
+    }
+
+    /**
+     * Stops the server a killed run left on {@code directory} (its postmaster.pid names it); it
+     * would keep the directory locked, and the new server would wait a minute and fail.
+     */
+    private static void stopLeftover(Path directory, PrintStream out) throws IOException, RunRefused {
+        OptionalLong stopped = LeftoverServer.stopIfRunning(
+                LeftoverServer.Kind.POSTGRES, directory.resolve("postmaster.pid"), directory);
+        if (stopped.isPresent()) {
+            out.printf(
+                    Locale.ROOT,
+                    "  stopped the PostgreSQL server an earlier run left running in %s (pid %d)%n",
+                    directory,
+                    stopped.getAsLong());
         }
     }
 
@@ -108,6 +134,11 @@ final class EmbeddedPostgres17 implements EmbeddedServer {
     @Override
     public Endpoint endpoint() {
         return endpoint;
+    }
+
+    @Override
+    public String durability() {
+        return "durable: fsync and synchronous_commit on"; // checked at start
     }
 
     @Override

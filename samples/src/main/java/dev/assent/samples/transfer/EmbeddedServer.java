@@ -8,6 +8,9 @@ interface EmbeddedServer extends AutoCloseable {
     /** The bank database on this server, created on first use. */
     Endpoint endpoint();
 
+    /** How the server keeps what it acknowledged, in a few words for the start-up line. */
+    String durability();
+
     @Override
     void close() throws IOException;
 }

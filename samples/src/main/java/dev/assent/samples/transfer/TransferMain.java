@@ -48,6 +48,11 @@ public final class TransferMain {
         int status;
         try {
             status = run(options, System.out) ? 0 : 1;
+        } catch (RunRefused e) {
+            // Refused before anything was changed, with its own sentence and exit status.
+            System.out.flush();
+            System.err.println("error: " + e.getMessage());
+            status = e.exitStatus();
         } catch (Exception | Error e) {
             // The library's failures are worded for the user already; a stack trace would bury
             // that sentence under thirty lines that only a developer reads.
@@ -64,6 +69,7 @@ public final class TransferMain {
     /** Runs the sample and prints the report; true when every check passed. */
     static boolean run(TransferOptions options, PrintStream out) throws Exception {
         prepareDataDirectory(options.dataDir());
+        ServerLogs.configure(options.dataDir(), System.err);
         out.printf(
                 Locale.ROOT,
                 "Assent transfer sample: %s on %s, data in %s%n",
@@ -219,7 +225,6 @@ public final class TransferMain {
      * bank keeps its own number, and transfers only ever name accounts it has.
      */
     private static int openAccounts(Bank bank, TransferOptions options, PrintStream out) throws SQLException {
-        bank.createAccounts(options.accounts(), options.initialBalance());
         int accounts = bank.accountCount();
         if (accounts != options.accounts()) {
             out.printf(

@@ -32,7 +32,7 @@ final class Seeding {
             login.setProperty("user", endpoint.user());
             login.setProperty("password", endpoint.password());
         }
-        try (Connection connection = DriverManager.getConnection(endpoint.url(), login)) {
+        try (Connection connection = connect(endpoint, login)) {
             boolean exists = tableExists(connection);
             Held held = exists ? held(connection) : new Held(0, 0);
             if (held.accounts() > 0) {
@@ -48,6 +48,18 @@ final class Seeding {
             if (store != null) {
                 store.mark(accounts, accounts * balance);
             }
+        }
+    }
+
+    /** The first connection of the run: a failure names the database, which the driver's message may not. */
+    private static Connection connect(Endpoint endpoint, Properties login) throws SQLException {
+        try {
+            return DriverManager.getConnection(endpoint.url(), login);
+        } catch (SQLException e) {
+            throw new SQLException(
+                    "cannot reach " + endpoint.product().label() + " at " + endpoint.url() + ": " + e.getMessage(),
+                    e.getSQLState(),
+                    e);
         }
     }
 

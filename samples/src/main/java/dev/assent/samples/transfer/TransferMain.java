@@ -52,6 +52,9 @@ public final class TransferMain {
             // Refused before anything was changed, with its own sentence and exit status.
             System.out.flush();
             System.err.println("error: " + e.getMessage());
+            if (options.verbose()) {
+                e.printStackTrace();
+            }
             status = e.exitStatus();
         } catch (Exception | Error e) {
             // The library's failures are worded for the user already; a stack trace would bury

@@ -46,10 +46,11 @@ class TransferCommandLineTest {
     }
 
     @Test
-    void aLogDirectoryInUseByAnotherRunNamesThatRunsPid() throws Exception {
+    void aDataDirectoryInUseByAnotherRunNamesThatRunsPid() throws Exception {
         // One run works through a million transfers; a second one starts on the same data
         // directory. Expected: the second stops at once with one sentence naming the first's pid
-        // (the transaction log's lock), status 1; the first is not disturbed.
+        // (the data directory's lock, taken before the servers and the transaction log), status 1;
+        // the first is not disturbed.
         String dataDir = dir.resolve("data").toString();
         SampleProcess first = SampleProcess.start(
                 dir.resolve("runs"),
@@ -59,10 +60,10 @@ class TransferCommandLineTest {
             first.awaitOutput("recovery at start-up", LIMIT);
 
             SampleProcess.Result second = sample("--db", "h2", "--data-dir", dataDir);
-            assertOneSentence(second, 1, "is in use by pid " + first.pid() + " ");
+            assertOneSentence(second, 1, "another run of the sample (pid " + first.pid() + ") is using ");
 
             SampleProcess.Result verbose = sample("--db", "h2", "--data-dir", dataDir, "--verbose");
-            assertTraced(verbose, "is in use by pid " + first.pid() + " ");
+            assertTraced(verbose, "another run of the sample (pid " + first.pid() + ") is using ");
             assertThat(first.output()).doesNotContain("error:");
         } finally {
             first.kill();

@@ -119,7 +119,7 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
         LOG.info(
                 "transaction log {} opened: run {}, {} segment(s), {} record(s) still to finish",
                 config.logDirectory().toAbsolutePath(),
-                report.incarnation(),
+                Incarnations.runOf(report.incarnation()),
                 report.segmentsRead(),
                 report.liveRecords());
         return log;

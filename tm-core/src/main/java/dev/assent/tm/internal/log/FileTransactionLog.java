@@ -121,7 +121,7 @@ public final class FileTransactionLog implements TransactionLog {
                     Incarnations.logOf(first));
             return first;
         }
-        if (Incarnations.runOf(loaded.lastIncarnation()) >= Incarnations.MAX_RUN) {
+        if (!Incarnations.hasRunAfter(loaded.lastIncarnation())) {
             throw new IllegalStateException("the transaction log in " + directory + " has counted "
                     + Incarnations.MAX_RUN + " runs, the most an incarnation holds; once no transaction of this node"
                     + " is left in doubt, move the directory away so that a new log starts");

@@ -33,15 +33,13 @@ public final class Incarnations {
         return (logNumber << RUN_BITS) | 1;
     }
 
-    /**
-     * The run that follows {@code lastSeen} in the same log.
-     *
-     * @throws IllegalStateException when the log has counted {@link #MAX_RUN} runs already
-     */
+    /** Whether another run fits in the log after {@code lastSeen}. */
+    static boolean hasRunAfter(long lastSeen) {
+        return runOf(lastSeen) < MAX_RUN;
+    }
+
+    /** The run that follows {@code lastSeen} in the same log; {@link #hasRunAfter} must hold. */
     static long next(long lastSeen) {
-        if (runOf(lastSeen) >= MAX_RUN) {
-            throw new IllegalStateException("the log has counted " + MAX_RUN + " runs, all that an incarnation holds");
-        }
         return lastSeen + 1;
     }
 

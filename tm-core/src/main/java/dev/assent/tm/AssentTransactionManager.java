@@ -5,6 +5,7 @@ import dev.assent.tm.internal.coordinator.Listeners;
 import dev.assent.tm.internal.log.FileLogOptions;
 import dev.assent.tm.internal.log.FileTransactionLog;
 import dev.assent.tm.internal.log.InMemoryTransactionLog;
+import dev.assent.tm.internal.log.Incarnations;
 import dev.assent.tm.internal.log.LogStorage;
 import dev.assent.tm.internal.log.OpenReport;
 import dev.assent.tm.internal.log.TransactionLog;
@@ -26,11 +27,11 @@ import jakarta.transaction.Transaction;
 import jakarta.transaction.TransactionManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.UserTransaction;
+import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.transaction.xa.XAResource;
@@ -100,10 +101,8 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
 
     private static TransactionLog openLog(AssentConfig config, Listeners listeners, LogStorage logStorage) {
         if (config.inMemoryLog()) {
-            // Unique among the runs of a node without a log to count them: the time, and random
-            // low bits for two managers started within the same millisecond.
-            return new InMemoryTransactionLog((System.currentTimeMillis() << 20)
-                    | ThreadLocalRandom.current().nextInt(1 << 20));
+            // Every run is the first of a new log: its Xids differ from every other run's.
+            return new InMemoryTransactionLog(Incarnations.firstOfNewLog(new SecureRandom()));
         }
         FileTransactionLog log = FileTransactionLog.open(
                 config.logDirectory(),
@@ -119,9 +118,9 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
                         torn.file(),
                         torn.problem()));
         LOG.info(
-                "transaction log {} opened: incarnation {} (one per start), {} read, {} still to finish",
+                "transaction log {} opened: run {} of this log, {} read, {} still to finish",
                 config.logDirectory().toAbsolutePath().normalize(),
-                report.incarnation(),
+                Incarnations.runOf(report.incarnation()),
                 Plural.count(report.segmentsRead(), "segment"),
                 Plural.count(report.liveRecords(), "record"));
         return log;

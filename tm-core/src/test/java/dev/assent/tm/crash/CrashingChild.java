@@ -5,6 +5,7 @@ import dev.assent.tm.AssentTransactionManager;
 import dev.assent.tm.spi.TransactionListener;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.transaction.xa.Xid;
 
@@ -18,6 +19,8 @@ import javax.transaction.xa.Xid;
  */
 public final class CrashingChild {
     static final int HALTED = 77;
+    /** Starts the line printed for every transaction begun, followed by its gtrid in hex. */
+    static final String BEGUN = "begun ";
 
     private CrashingChild() {}
 
@@ -34,6 +37,12 @@ public final class CrashingChild {
             }
         };
         TransactionListener decisions = new TransactionListener() {
+            @Override
+            public void begun(Xid transactionId) {
+                // The parent learns every Xid this run issued, even those no resource kept.
+                System.out.println(BEGUN + HexFormat.of().formatHex(transactionId.getGlobalTransactionId()));
+            }
+
             @Override
             public void decided(Xid transactionId, boolean commit) {
                 if (commit) {

@@ -197,11 +197,11 @@ class MisbehavingResourceTest extends ScenarioTest {
         // Resources: a, b. Fault: a first run of node "test" with an in-memory log commits; b's
         // commit fails with XAER_RMFAIL, so b's branch of a committed transaction stays prepared
         // (a's is committed). The node is restarted with a durable log (same node id, new
-        // directory: its first run, incarnation 1), b registered; the grace period passes.
+        // directory: the first run of a new log), b registered; the grace period passes.
         // Expected: the durable log has no memory of that run, so the branch may belong to a
         // committed transaction (this one did): it is left prepared and reported for an operator
         // (docs/protocols.md §2, "A log without memory"), never rolled back. The same holds for
-        // any Xid whose incarnation is not one this log made (a log directory that was replaced).
+        // any Xid whose incarnation is not a run this log recorded (a log directory that was replaced).
         ScriptedXAResource a = resource("a");
         ScriptedXAResource b = resource("b").failOnCall(Verb.COMMIT, 1, XAER_RMFAIL);
         AssentTransactionManager first = start(configure().recoveryInterval(Duration.ZERO));

@@ -5,6 +5,7 @@ import dev.assent.tm.internal.tx.XidFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -55,8 +56,9 @@ import org.slf4j.LoggerFactory;
  * crash interrupted (incomplete or checksum-failing bytes with no valid record after them): it is
  * cut, and {@link #openReport()} says what was cut. Damage anywhere else stops start-up with a
  * {@link LogCorruptionException} naming file and offset: a forced commit decision is never
- * silently dropped. A new segment, with the new incarnation (one more than any seen) in its forced
- * header, then starts this run.
+ * silently dropped. A new segment, with the new incarnation (one more than any seen; in an empty
+ * directory, the first run of a new random log number: {@link Incarnations}) in its forced header,
+ * then starts this run.
  *
  * <h2>Failures</h2>
  *
@@ -86,7 +88,7 @@ public final class FileTransactionLog implements TransactionLog {
             Path directory, String nodeId, FileLogOptions options, DirectoryLock lock, SegmentLoader.Loaded loaded) {
         this.directory = directory;
         this.lock = lock;
-        this.incarnation = loaded.lastIncarnation() + 1;
+        this.incarnation = incarnationAfter(loaded, directory);
         this.queue = new AppendQueue();
         this.durability = new Durability(queue::wakeWriter);
         this.live = loaded.live();
@@ -103,6 +105,29 @@ public final class FileTransactionLog implements TransactionLog {
         // A forgotten close() must not keep the JVM alive; it can only lose unforced completions.
         writerThread.setDaemon(true);
         queue.bindWriter(writerThread);
+    }
+
+    /**
+     * One more than the last run in the log; in an empty log, the first run of a new log number,
+     * so that this run's Xids differ from those of runs whose log was lost, and their branches are
+     * never taken for this log's own (docs/protocols.md §4).
+     */
+    private static long incarnationAfter(SegmentLoader.Loaded loaded, Path directory) {
+        if (loaded.segments().isEmpty()) {
+            long first = Incarnations.firstOfNewLog(new SecureRandom());
+            log.info(
+                    "no transaction log in {}: starting log number {}; prepared branches of this node's runs from"
+                            + " before it (a log directory lost or replaced) will be reported, never rolled back",
+                    directory,
+                    Incarnations.logOf(first));
+            return first;
+        }
+        if (!Incarnations.hasRunAfter(loaded.lastIncarnation())) {
+            throw new IllegalStateException("the transaction log in " + directory + " has counted "
+                    + Incarnations.MAX_RUN + " runs, the most an incarnation holds; once no transaction of this node"
+                    + " is left in doubt, move the directory away so that a new log starts");
+        }
+        return Incarnations.next(loaded.lastIncarnation());
     }
 
     /** Opens the log in {@code directory} with {@link FileLogOptions#defaults()}. */
@@ -230,6 +255,12 @@ public final class FileTransactionLog implements TransactionLog {
     @Override
     public long incarnation() {
         return incarnation;
+    }
+
+    /** The runs this log recorded are the earlier runs of its log number (see {@link Incarnations}). */
+    @Override
+    public boolean recordedEarlierRun(long run) {
+        return Incarnations.isEarlierRunOfTheSameLog(run, incarnation);
     }
 
     /** What start-up found and repaired. */

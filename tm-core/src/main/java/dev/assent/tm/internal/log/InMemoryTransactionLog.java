@@ -61,7 +61,7 @@ public final class InMemoryTransactionLog implements TransactionLog {
 
     /** Nothing of an earlier run survives: its prepared branches are left to an operator. */
     @Override
-    public boolean remembersEarlierRuns() {
+    public boolean recordedEarlierRun(long run) {
         return false;
     }
 

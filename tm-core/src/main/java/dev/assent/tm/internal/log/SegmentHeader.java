@@ -13,9 +13,10 @@ import java.util.zip.CRC32;
  * <pre>
  * offset  size  field
  * 0       4     magic 0x41534C47 ("ASLG")
- * 4       4     format version (1)
+ * 4       4     format version (2; 1 is still read)
  * 8       8     segment number (also in the file name)
- * 16      8     incarnation: which run of the node created the segment
+ * 16      8     incarnation: which run of the node created the segment ({@link Incarnations}: the
+ *               log's random number and the run within it)
  * 24      8     sequence of the segment's first record
  * 32      4     node id length n (1..28)
  * 36      28    node id, ASCII, padded with zeros
@@ -24,11 +25,19 @@ import java.util.zip.CRC32;
  * </pre>
  *
  * Records ({@link RecordCodec}) follow from offset {@value #BYTES}.
+ *
+ * <p>Version 2 has version 1's bytes; what changed is what the incarnation means. Version 1 logs
+ * counted runs from 1, so their incarnations read as log number 0; a version 2 log carries its log
+ * number in every segment's incarnation, which is how it remembers which runs it recorded. An
+ * Assent that reads only version 1 refuses a version 2 log rather than take the runs of a lost log
+ * (a lower incarnation) for its own earlier runs and presume their branches aborted.
  */
 record SegmentHeader(long segmentNumber, long incarnation, long firstSequence, String nodeId) {
     static final int BYTES = 128;
     static final int MAGIC = 0x41534C47;
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
+    /** The oldest format version still read: its layout is version 2's. */
+    static final int OLDEST_READABLE_VERSION = 1;
 
     private static final int NODE_ID_OFFSET = 36;
     private static final int CRC_OFFSET = 124;
@@ -94,9 +103,10 @@ record SegmentHeader(long segmentNumber, long incarnation, long firstSequence, S
         }
         // The version decides the rest of the layout, the CRC's place included, so it comes first.
         int version = buffer.getInt(4);
-        if (version != FORMAT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
             throw new InvalidHeaderException(
-                    "log format version " + version + "; this Assent reads version " + FORMAT_VERSION,
+                    "log format version " + version + "; this Assent reads versions " + OLDEST_READABLE_VERSION + " to "
+                            + FORMAT_VERSION,
                     InvalidHeaderException.Kind.UNSUPPORTED_VERSION);
         }
         if (buffer.getInt(CRC_OFFSET) != crc(buffer)) {

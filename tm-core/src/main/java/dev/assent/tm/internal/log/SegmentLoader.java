@@ -83,6 +83,7 @@ final class SegmentLoader {
             SegmentHeader header = validHeader(segment, nodeId, files);
             if (!segments.isEmpty()) {
                 checkContinues(segment, header, segments.lastKey(), lastSequence, files);
+                checkSameLog(segment, header, lastIncarnation);
             }
             SegmentScanner.Damage damage = segment.result().damage();
             boolean newest = i == scanned.size() - 1;
@@ -154,6 +155,19 @@ final class SegmentLoader {
                     "it starts at record sequence "
                             + header.firstSequence() + " but the segment before it ends at " + previousSequence
                             + "; records in between are missing");
+        }
+    }
+
+    /** Every segment of one log carries the log number its directory was created with. */
+    private static void checkSameLog(Scanned segment, SegmentHeader header, long previousIncarnation) {
+        long logNumber = Incarnations.logOf(header.incarnation());
+        long previousLogNumber = Incarnations.logOf(previousIncarnation);
+        if (logNumber != previousLogNumber) {
+            throw new LogCorruptionException(
+                    segment.path(),
+                    16,
+                    "its header says it belongs to log number " + logNumber + " but the segments before it to log"
+                            + " number " + previousLogNumber + "; were the segments of two log directories mixed?");
         }
     }
 

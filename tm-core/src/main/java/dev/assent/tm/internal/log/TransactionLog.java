@@ -35,13 +35,13 @@ public interface TransactionLog extends AutoCloseable {
     void replay(Consumer<LogRecord> visitor);
 
     /**
-     * Whether this log still holds the commit decisions of earlier runs of the node. Only then may
-     * recovery presume abort for an earlier run's prepared branch that no decision names; a log
-     * that forgets everything at exit (in memory) cannot tell such a branch from a committed one.
+     * Whether {@code run} is an earlier run of this node whose commit decisions this log recorded
+     * (and keeps while they matter). Only for such a run may recovery presume abort for a prepared
+     * branch that no decision names; a branch of any other run (one from before this log was
+     * created, its directory lost or replaced since, or a log kept in memory) may belong to a
+     * committed transaction as well as to an aborted one.
      */
-    default boolean remembersEarlierRuns() {
-        return true;
-    }
+    boolean recordedEarlierRun(long run);
 
     /** Which run of this node is writing the log; part of every Xid made in the run. */
     long incarnation();

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  *       (its decision may or may not be durable) waits for a restart; an owed branch is committed
  *       (XAER_NOTA means it already was only if an earlier commit may have been applied); any
  *       other branch of ours is an orphan of presumed abort and is rolled back, at once if an
- *       earlier run of this node made it and the log remembers earlier runs, else once it has been
- *       seen for the grace period and its transaction is not in flight.
+ *       earlier run of this node made it and the log recorded that run, else, if this run made it,
+ *       once it has been seen for the grace period and its transaction is not in flight. A branch
+ *       of a run the log never recorded is left prepared and reported.
  *   <li>An owed branch that its (reachable, registered) resource no longer lists is finished if a
  *       commit may have been applied to it, and is reported as a heuristic hazard otherwise; a
  *       branch with no resource manager name is finished only by a commit. When all of a
@@ -54,7 +55,6 @@ final class RecoveryScan {
     private final XidFactory xids;
     private final Predicate<AssentXid> inFlight;
     private final OrphanClock orphanClock;
-    private final boolean earlierRunsRemembered;
 
     private final List<Xid> committed = new ArrayList<>();
     private final List<Xid> rolledBack = new ArrayList<>();
@@ -77,7 +77,6 @@ final class RecoveryScan {
             XidFactory xids,
             Predicate<AssentXid> inFlight,
             OrphanClock orphanClock) {
-        this.earlierRunsRemembered = transactionLog.remembersEarlierRuns();
         this.ledger = ledger;
         this.transactionLog = transactionLog;
         this.xids = xids;
@@ -147,16 +146,16 @@ final class RecoveryScan {
                     name,
                     transaction);
             leftAlone.add(branch);
-        } else if (earlierRunsRemembered && isFromEarlierRun(branch)) {
+        } else if (isFromAnEarlierRunTheLogRecorded(branch)) {
             rollbackOrphan(name, resource, branch);
         } else if (!isFromThisRun(branch)) {
             // A run whose decisions this log does not hold (an in-memory log's other run, or a run
-            // whose log directory was since replaced): the branch may belong to a committed
-            // transaction as well as to an aborted one.
+            // from before this log directory was created: lost, deleted or replaced): the branch may
+            // belong to a committed transaction as well as to an aborted one.
             leftAlone.add(branch);
             stillOwed.add(branch + " at '" + name + "' was prepared by a run of this node whose decisions this"
-                    + " transaction log does not hold (an in-memory log, or a log directory replaced since), so"
-                    + " its outcome is unknown: commit or roll it back at the resource manager by hand");
+                    + " transaction log does not hold (an in-memory log, or a log directory lost or replaced"
+                    + " since), so its outcome is unknown: commit or roll it back at the resource manager by hand");
         } else if (inFlight.test(transaction)) {
             leftAlone.add(branch);
         } else {
@@ -178,8 +177,10 @@ final class RecoveryScan {
         return xids.incarnationOf(branch).map(run -> run == xids.incarnation()).orElse(false);
     }
 
-    private boolean isFromEarlierRun(AssentXid branch) {
-        return xids.incarnationOf(branch).map(run -> run < xids.incarnation()).orElse(false);
+    private boolean isFromAnEarlierRunTheLogRecorded(AssentXid branch) {
+        return xids.incarnationOf(branch)
+                .map(transactionLog::recordedEarlierRun)
+                .orElse(false);
     }
 
     private void commit(String name, XAResource resource, AssentXid branch) {

@@ -16,7 +16,8 @@ import javax.transaction.xa.Xid;
  *   byte    layout version (1)
  *   byte    node id length n (1..28)
  *   n bytes node id, ASCII
- *   long    incarnation: which run of this node made the Xid
+ *   long    incarnation: which run of this node made the Xid, never the same for two runs, even
+ *           across a lost log (its log number and run: see Incarnations in the log package)
  *   long    sequence within the run
  * </pre>
  *

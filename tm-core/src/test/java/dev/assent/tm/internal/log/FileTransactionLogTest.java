@@ -159,17 +159,17 @@ class FileTransactionLogTest {
         Eventually.await(count + " writes", Duration.ofSeconds(5), () -> storage.writes.get() >= count);
     }
 
-    /* Each open is a new run: incarnation 1, 2, 3, recorded in the new segment's forced header. */
+    /* Each open is a new run of the log: run 1, 2, 3, recorded in the new segment's forced header. */
     @Test
     void incarnationIncreasesWithEveryOpen() throws Exception {
         for (long expected = 1; expected <= 3; expected++) {
             try (FileTransactionLog log = open()) {
-                assertThat(log.incarnation()).isEqualTo(expected);
+                assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(expected);
                 log.appendDurably(decision(expected));
             }
         }
         try (FileTransactionLog log = open()) {
-            assertThat(log.incarnation()).isEqualTo(4);
+            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(4);
             assertThat(replayed(log)).containsExactly(decision(1), decision(2), decision(3));
         }
     }
@@ -277,7 +277,7 @@ class FileTransactionLogTest {
     @Test
     void secondOpenerIsRefused() {
         try (FileTransactionLog log = open()) {
-            assertThat(log.incarnation()).isEqualTo(1);
+            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(1);
             assertThatThrownBy(this::open)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(
@@ -285,7 +285,7 @@ class FileTransactionLogTest {
                     .hasMessageContaining("must never share a log directory");
         }
         try (FileTransactionLog log = open()) {
-            assertThat(log.incarnation()).isEqualTo(2); // the lock was released
+            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(2); // the lock was released
         }
     }
 
@@ -320,7 +320,7 @@ class FileTransactionLogTest {
             assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         try (FileTransactionLog log = open()) {
-            assertThat(log.incarnation()).isEqualTo(2);
+            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(2);
         }
     }
 

@@ -72,6 +72,19 @@ record BankStore(String bank, Endpoint.Product product, Path location) {
                 location.getParent()));
     }
 
+    /** The total the marker says the bank was seeded with. */
+    long seededTotal() throws IOException {
+        String total = readMarker().getProperty("total");
+        try {
+            return Long.parseLong(total);
+        } catch (NumberFormatException e) {
+            throw new IOException(
+                    marker() + " holds no total ('" + total + "'); delete it and its bank's database to"
+                            + " start that bank afresh",
+                    e);
+        }
+    }
+
     /** The database as the user sees it: H2's file, or a server's directory. */
     private Path shown() {
         return product == Endpoint.Product.H2 ? presence() : location;

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 
 /**
  * The two banks' databases: embedded servers started for the run, or endpoints given by the user.
@@ -14,12 +15,15 @@ import java.util.Locale;
  */
 final class Databases implements AutoCloseable {
     private final DataDirLock lock;
+    private final OptionalLong seededTotal;
     private final List<EmbeddedServer> servers;
     private final Endpoint bankA;
     private final Endpoint bankB;
 
-    private Databases(DataDirLock lock, List<EmbeddedServer> servers, Endpoint bankA, Endpoint bankB) {
+    private Databases(
+            DataDirLock lock, List<EmbeddedServer> servers, Endpoint bankA, Endpoint bankB, OptionalLong seededTotal) {
         this.lock = lock;
+        this.seededTotal = seededTotal;
         this.servers = List.copyOf(servers);
         this.bankA = bankA;
         this.bankB = bankB;
@@ -43,6 +47,7 @@ final class Databases implements AutoCloseable {
         DataDirLock lock = DataDirLock.acquire(dir);
         List<EmbeddedServer> started = new ArrayList<>();
         try {
+            DataDirSetup.check(options, dir);
             BankStore storeA = store(options.setup(), "bank-a", dir);
             BankStore storeB = store(options.setup(), "bank-b", dir);
             for (BankStore store : new BankStore[] {storeA, storeB}) {
@@ -60,7 +65,10 @@ final class Databases implements AutoCloseable {
                     : open(storeB, connections, ServerLogs.file(dir), started, out);
             Seeding.ensure(bankA, storeA, options.accounts(), options.initialBalance());
             Seeding.ensure(bankB, storeB, options.accounts(), options.initialBalance());
-            return new Databases(lock, started, bankA, bankB);
+            OptionalLong seededTotal = storeA == null || storeB == null
+                    ? OptionalLong.empty()
+                    : OptionalLong.of(storeA.seededTotal() + storeB.seededTotal());
+            return new Databases(lock, started, bankA, bankB, seededTotal);
         } catch (Exception | Error e) {
             stopAll(started, e);
             try {
@@ -150,6 +158,23 @@ final class Databases implements AutoCloseable {
 
     Endpoint bankB() {
         return bankB;
+    }
+
+    /** What both banks held in all when they were seeded, from their markers; empty for servers of the user's. */
+    OptionalLong seededTotal() {
+        return seededTotal;
+    }
+
+    /**
+     * Stops the embedded servers (before a --crash-after halt) but keeps the data directory locked
+     * until the process ends: the transaction manager still holds its log, and a run started in
+     * between must wait as it would for a live run.
+     */
+    void stopServers() throws IOException {
+        IOException failure = stopAll(servers, null);
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     /**

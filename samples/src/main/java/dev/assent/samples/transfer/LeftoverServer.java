@@ -161,7 +161,7 @@ final class LeftoverServer {
                             + " on %s, delete %s and run again",
                     pidFile,
                     pid,
-                    e,
+                    e.getMessage(),
                     kind.label,
                     dataDir,
                     pidFile));

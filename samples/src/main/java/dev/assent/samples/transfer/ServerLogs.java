@@ -65,6 +65,19 @@ final class ServerLogs {
         root.addHandler(new TerminalHandler(terminal));
     }
 
+    /**
+     * From now on, warnings go to the file only: before a --crash-after halt, when the servers stop
+     * under the running transfers and every thread's closed connection would otherwise print one.
+     */
+    static void silenceTerminal() {
+        Logger root = Logger.getLogger("");
+        for (Handler handler : root.getHandlers()) {
+            if (handler instanceof TerminalHandler) {
+                root.removeHandler(handler);
+            }
+        }
+    }
+
     /** Appends each record, with its stack trace, to the file as one write (the servers append too). */
     private static final class FileHandler extends Handler {
         private final FileChannel channel;

@@ -159,11 +159,14 @@ class EmbeddedServersTest {
         long start = System.nanoTime();
         SampleProcess.Result rerun = SampleProcess.start(
                         dataDir.resolve("runs"), TransferMain.class, args("--db", "mixed", "--transfers", "50"))
-                .awaitExit(Duration.ofSeconds(60));
+                .awaitExit(RUN_LIMIT);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
+        // Without the pid-file check the rerun waits out a start-up timeout (a minute per server)
+        // and fails, which the exit status and the "stopped" lines catch; the bound on the time
+        // only says it did not wait a minute twice, with room for a loaded machine.
         assertThat(rerun.exitStatus()).as(rerun.output()).isZero();
-        assertThat(took).as(rerun.output()).isLessThan(Duration.ofSeconds(45));
+        assertThat(took).as(rerun.output()).isLessThan(Duration.ofSeconds(110));
         assertThat(leftoverPids(rerun.output(), "PostgreSQL", "postgres-a")).hasSize(1);
         assertThat(leftoverPids(rerun.output(), "MariaDB", "mariadb-b")).hasSize(1);
         assertThat(rerun.output())

@@ -68,7 +68,7 @@ class CorruptionTest {
                 .hasMessageContaining(segment + " is damaged at byte offset " + offset)
                 .hasMessageContaining("CRC32 mismatch")
                 .hasMessageContaining("a valid record follows at offset " + recordStart(2))
-                .hasMessageContaining("Restore the log directory from a backup");
+                .hasMessageContaining("Move the damaged directory aside");
         assertThat(Files.readAllBytes(segment)).isEqualTo(before);
         assertThat(new SegmentFiles(directory, storage).list()).hasSize(1);
     }

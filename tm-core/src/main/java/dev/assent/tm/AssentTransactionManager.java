@@ -101,8 +101,8 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
 
     private static TransactionLog openLog(AssentConfig config, Listeners listeners, LogStorage logStorage) {
         if (config.inMemoryLog()) {
-            // Every run is the first of a new log: its Xids differ from every other run's.
-            return new InMemoryTransactionLog(Incarnations.firstOfNewLog(new SecureRandom()));
+            // Drawn at random like a durable log's run, so its Xids differ from every other run's.
+            return new InMemoryTransactionLog(Incarnations.draw(new SecureRandom(), List.of()));
         }
         FileTransactionLog log = FileTransactionLog.open(
                 config.logDirectory(),
@@ -118,9 +118,12 @@ public final class AssentTransactionManager implements TransactionManager, AutoC
                         torn.file(),
                         torn.problem()));
         LOG.info(
-                "transaction log {} opened: run {} of this log, {} read, {} still to finish",
+                "transaction log {} opened: incarnation {} ({}), {} read, {} still to finish",
                 config.logDirectory().toAbsolutePath().normalize(),
-                Incarnations.runOf(report.incarnation()),
+                Incarnations.name(report.incarnation()),
+                report.earlierRunsRecorded() == 0
+                        ? "a new log"
+                        : Plural.count(report.earlierRunsRecorded(), "earlier run") + " on record",
                 Plural.count(report.segmentsRead(), "segment"),
                 Plural.count(report.liveRecords(), "record"));
         return log;

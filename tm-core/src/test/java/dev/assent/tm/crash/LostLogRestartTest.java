@@ -143,16 +143,20 @@ class LostLogRestartTest {
 
     @Test
     void aLogOfFormatVersion1StillVouchesForItsOwnRuns() throws Exception {
-        // Setup: a log directory written by an Assent of segment format version 1, whose last run
-        // was run 3 (runs counted from 1); rm-a holds a prepared branch of run 3 (an Xid of layout
-        // version 1, as every Assent makes) and one of a run 7 that log never had. Expected: the
-        // upgraded node reads the log, rolls back run 3's orphan at once as before, and leaves run
-        // 7's branch in doubt for the operator.
+        // Setup: a log directory written by an Assent of segment format version 1, whose only
+        // segment was written by run 3 (runs counted from 1; the segments of runs 1 and 2 are
+        // gone); rm-a holds a prepared branch of run 3 (an Xid of layout version 1, as every Assent
+        // makes), one of a run 2 that the log no longer shows and one of a run 7 it never had.
+        // Expected: the upgraded node reads the log, rolls back run 3's orphan at once as before,
+        // and leaves the branches of runs 2 and 7 in doubt for the operator: the log holds no
+        // decision of theirs to vouch for.
         Path log = Files.createDirectories(work.resolve("old-log"));
         writeVersion1Segment(log.resolve("assent-00000001.log"), 3);
+        AssentXid ofRun2 = XidFactory.branchXid(new XidFactory(NODE_ID, 2).newGlobalXid(), 1);
         AssentXid ofRun3 = XidFactory.branchXid(new XidFactory(NODE_ID, 3).newGlobalXid(), 1);
         AssentXid ofRun7 = XidFactory.branchXid(new XidFactory(NODE_ID, 7).newGlobalXid(), 1);
         DurableTestResource a = resource("rm-a");
+        a.prepareForeign(ofRun2, "old-0");
         a.prepareForeign(ofRun3, "old-1");
         a.prepareForeign(ofRun7, "old-2");
         List<Xid> before = allPrepared();
@@ -161,12 +165,16 @@ class LostLogRestartTest {
             RecoveryReport first = scans.get(0);
             assertThat(first.rolledBack()).containsExactly(ofRun3);
             assertThat(first.stillOwed())
+                    .anySatisfy(sentence -> assertThat(sentence).contains(ofRun2.toString()))
                     .anySatisfy(sentence -> assertThat(sentence).contains(ofRun7.toString()));
             tm.begin();
             tm.rollback();
         }
-        assertThat(allPrepared()).hasSize(before.size() - 1).contains(ofRun7).doesNotContain(ofRun3);
-        assertThat(incarnationsOf(begun)).containsExactly(4L);
+        assertThat(allPrepared())
+                .hasSize(before.size() - 1)
+                .contains(ofRun2, ofRun7)
+                .doesNotContain(ofRun3);
+        assertThat(incarnationsOf(begun)).hasSize(1).doesNotContain(0L, 2L, 3L, 7L);
     }
 
     private AssentTransactionManager manager(MutableClock clock) {

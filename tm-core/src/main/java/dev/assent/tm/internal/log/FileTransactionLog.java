@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -56,9 +58,9 @@ import org.slf4j.LoggerFactory;
  * crash interrupted (incomplete or checksum-failing bytes with no valid record after them): it is
  * cut, and {@link #openReport()} says what was cut. Damage anywhere else stops start-up with a
  * {@link LogCorruptionException} naming file and offset: a forced commit decision is never
- * silently dropped. A new segment, with the new incarnation (one more than any seen; in an empty
- * directory, the first run of a new random log number: {@link Incarnations}) in its forced header,
- * then starts this run.
+ * silently dropped. A new segment then starts this run: its forced header holds the run's
+ * incarnation, drawn at random ({@link Incarnations}), and the incarnations of the earlier runs the
+ * log recorded, the only runs whose prepared branches recovery may presume aborted.
  *
  * <h2>Failures</h2>
  *
@@ -81,6 +83,9 @@ public final class FileTransactionLog implements TransactionLog {
     private final LogWriter writer;
     private final Thread writerThread;
     private final long incarnation;
+    /** The runs before this one whose every commit decision this log holds (docs/protocols.md §4). */
+    private final Set<Long> recordedEarlierRuns;
+
     private final OpenReport openReport;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -88,15 +93,26 @@ public final class FileTransactionLog implements TransactionLog {
             Path directory, String nodeId, FileLogOptions options, DirectoryLock lock, SegmentLoader.Loaded loaded) {
         this.directory = directory;
         this.lock = lock;
-        this.incarnation = incarnationAfter(loaded, directory);
+        List<Long> earlierRuns = rememberedEarlierRuns(loaded);
+        this.recordedEarlierRuns = Set.copyOf(earlierRuns);
+        this.incarnation = Incarnations.draw(new SecureRandom(), loaded.recordedRuns());
         this.queue = new AppendQueue();
         this.durability = new Durability(queue::wakeWriter);
         this.live = loaded.live();
         SegmentFiles files = new SegmentFiles(directory, options.storage());
         this.writer = new LogWriter(
-                files, queue, durability, loaded, options.listener(), nodeId, incarnation, options.segmentBytes());
+                files,
+                queue,
+                durability,
+                loaded,
+                options.listener(),
+                nodeId,
+                incarnation,
+                earlierRuns,
+                options.segmentBytes());
         this.openReport = new OpenReport(
                 incarnation,
+                earlierRuns.size(),
                 loaded.segmentsRead(),
                 live.size(),
                 Optional.ofNullable(loaded.tornTail()),
@@ -108,26 +124,13 @@ public final class FileTransactionLog implements TransactionLog {
     }
 
     /**
-     * One more than the last run in the log; in an empty log, the first run of a new log number,
-     * so that this run's Xids differ from those of runs whose log was lost, and their branches are
-     * never taken for this log's own (docs/protocols.md §4).
+     * The newest runs this log shows, at most {@link Incarnations#REMEMBERED_EARLIER_RUNS}: this run
+     * lists them in its segment headers, and vouches for them. An empty log vouches for no run, so
+     * the branches of runs whose log was lost are reported, never presumed aborted.
      */
-    private static long incarnationAfter(SegmentLoader.Loaded loaded, Path directory) {
-        if (loaded.segments().isEmpty()) {
-            long first = Incarnations.firstOfNewLog(new SecureRandom());
-            log.info(
-                    "no transaction log in {}: starting log number {}; prepared branches of this node's runs from"
-                            + " before it (a log directory lost or replaced) will be reported, never rolled back",
-                    directory,
-                    Incarnations.logOf(first));
-            return first;
-        }
-        if (!Incarnations.hasRunAfter(loaded.lastIncarnation())) {
-            throw new IllegalStateException("the transaction log in " + directory + " has counted "
-                    + Incarnations.MAX_RUN + " runs, the most an incarnation holds; once no transaction of this node"
-                    + " is left in doubt, move the directory away so that a new log starts");
-        }
-        return Incarnations.next(loaded.lastIncarnation());
+    private static List<Long> rememberedEarlierRuns(SegmentLoader.Loaded loaded) {
+        List<Long> shown = loaded.recordedRuns();
+        return shown.subList(Math.max(0, shown.size() - Incarnations.REMEMBERED_EARLIER_RUNS), shown.size());
     }
 
     /** Opens the log in {@code directory} with {@link FileLogOptions#defaults()}. */
@@ -163,9 +166,10 @@ public final class FileTransactionLog implements TransactionLog {
             // DEBUG only: the transaction manager reports the opened log in its own INFO line
             // (openReport()), so that a user reads it once.
             log.debug(
-                    "transaction log {} open: incarnation {}, {}, {}{}",
+                    "transaction log {} open: incarnation {}, {}, {}, {}{}",
                     directory.toAbsolutePath().normalize(),
-                    opened.incarnation,
+                    Incarnations.name(opened.incarnation),
+                    Plural.count(opened.recordedEarlierRuns.size(), "earlier run") + " on record",
                     Plural.count(loaded.segmentsRead(), "segment") + " read",
                     Plural.count(opened.live.size(), "live record"),
                     loaded.tornTail() == null
@@ -257,10 +261,14 @@ public final class FileTransactionLog implements TransactionLog {
         return incarnation;
     }
 
-    /** The runs this log recorded are the earlier runs of its log number (see {@link Incarnations}). */
+    /**
+     * Only the runs this log's segment headers show, within the remembered window: a run the log
+     * never saw (one of a lost log, or one that only a lost newer copy of this directory recorded)
+     * is not among them, whatever its incarnation.
+     */
     @Override
     public boolean recordedEarlierRun(long run) {
-        return Incarnations.isEarlierRunOfTheSameLog(run, incarnation);
+        return recordedEarlierRuns.contains(run);
     }
 
     /** What start-up found and repaired. */

@@ -1,60 +1,46 @@
 package dev.assent.tm.internal.log;
 
+import java.util.Collection;
+import java.util.Locale;
 import java.util.random.RandomGenerator;
 
 /**
- * Numbers the runs of a node so that two runs never share a number, even when the log that
- * counted them is lost, and so that recovery can tell the runs its log recorded from those it
- * never saw (docs/protocols.md §4). An incarnation holds two numbers:
+ * Names the runs of a node so that two runs never share a name, even when the log that recorded
+ * them was lost or replaced by an older copy, and so that recovery can tell the runs its log
+ * recorded from those it never saw (docs/protocols.md §4).
  *
- * <pre>
- *   bit  63      0
- *   bits 62..24  log number: drawn at random when the log directory is created, never 0; the same
- *                for every run of that log
- *   bits 23..0   run within the log: 1 for the run that created it, one more at every start
- * </pre>
+ * <p>An incarnation is drawn at random at every start, from 1 to 2^63 - 1, never one the log
+ * remembers: nothing is counted, so a log directory restored from a backup or a snapshot cannot
+ * make a start repeat the incarnation (and so the Xids, which carry it) of a run the copy never
+ * saw. Two runs of one node draw the same incarnation with a chance of one in 2^63; no clock is
+ * involved. The log remembers which runs it recorded by listing them in every segment header
+ * ({@link SegmentHeader}), up to {@value #REMEMBERED_EARLIER_RUNS} before the current one.
  *
- * A node whose log directory was deleted or lost starts a new log under a new random number, so
- * the Xids of its new runs cannot repeat those of the lost runs (the incarnation is part of every
- * Xid), whatever the clock says: two logs of one node draw the same number with a chance of one in
- * 2^39. Logs written before segment format version 2 counted their runs from 1 with nothing above:
- * they are log number 0, which a new log never draws.
+ * <p>Logs written before segment format version 2 counted their runs from 1: their incarnations
+ * are small numbers, which a log still remembers only when its segment headers show them.
  */
 public final class Incarnations {
-    static final int RUN_BITS = 24;
-    static final long MAX_RUN = (1L << RUN_BITS) - 1;
-    private static final long LOG_NUMBERS = 1L << (Long.SIZE - 1 - RUN_BITS);
+    /**
+     * How many runs before the current one a log vouches for. Recovery leaves a prepared branch
+     * of an older run in doubt for the operator, as it does one of a lost log's run: safe, and by
+     * then such a branch has stayed prepared through that many starts.
+     */
+    public static final int REMEMBERED_EARLIER_RUNS = 48;
 
     private Incarnations() {}
 
-    /** The first run of a log directory created now: a fresh random log number, run 1. */
-    public static long firstOfNewLog(RandomGenerator random) {
-        long logNumber = 1 + random.nextLong(LOG_NUMBERS - 1);
-        return (logNumber << RUN_BITS) | 1;
+    /** A new run's incarnation: random, positive, and none of {@code remembered}. */
+    public static long draw(RandomGenerator random, Collection<Long> remembered) {
+        while (true) {
+            long drawn = random.nextLong() & Long.MAX_VALUE;
+            if (drawn != 0 && !remembered.contains(drawn)) {
+                return drawn;
+            }
+        }
     }
 
-    /** Whether another run fits in the log after {@code lastSeen}. */
-    static boolean hasRunAfter(long lastSeen) {
-        return runOf(lastSeen) < MAX_RUN;
-    }
-
-    /** The run that follows {@code lastSeen} in the same log; {@link #hasRunAfter} must hold. */
-    static long next(long lastSeen) {
-        return lastSeen + 1;
-    }
-
-    /** Which log counted the run. */
-    public static long logOf(long incarnation) {
-        return incarnation >>> RUN_BITS;
-    }
-
-    /** Which run of its log it is, from 1. */
-    public static long runOf(long incarnation) {
-        return incarnation & MAX_RUN;
-    }
-
-    /** True when {@code run} is a run of the same log as {@code current}, started before it. */
-    public static boolean isEarlierRunOfTheSameLog(long run, long current) {
-        return logOf(run) == logOf(current) && runOf(run) >= 1 && run < current;
+    /** How the start-up line and messages name a run. */
+    public static String name(long incarnation) {
+        return String.format(Locale.ROOT, "%016x", incarnation);
     }
 }

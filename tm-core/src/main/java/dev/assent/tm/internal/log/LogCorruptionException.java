@@ -14,10 +14,10 @@ public final class LogCorruptionException extends IllegalStateException {
 
     LogCorruptionException(Path file, long offset, String problem) {
         super("the transaction log file " + file + " is damaged at byte offset " + offset + ": " + problem
-                + ". Start-up stops so that no commit decision is silently dropped. Restore the log directory"
-                + " from a backup if there is one; otherwise keep the damaged directory for analysis, settle by hand"
-                + " the transactions that the resource managers still hold prepared, and start with an empty log"
-                + " directory");
+                + ". Start-up stops so that no commit decision is silently dropped. Move the damaged directory"
+                + " aside for analysis and start with an empty one: recovery then reports the branches the"
+                + " damaged log's runs left prepared, to be settled by hand (restore a backup instead only if it"
+                + " was taken while the transaction manager was stopped)");
         this.file = file.toString();
         this.offset = offset;
     }

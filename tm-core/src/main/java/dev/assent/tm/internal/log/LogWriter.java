@@ -36,6 +36,9 @@ final class LogWriter {
     private final TreeMap<Long, SegmentRef> segments;
     private final String nodeId;
     private final long incarnation;
+    /** Listed in every segment header this run writes, so deleting old segments forgets no run. */
+    private final List<Long> earlierRuns;
+
     private final long segmentBytes;
 
     private SegmentRef current;
@@ -57,6 +60,7 @@ final class LogWriter {
             TransactionListener listener,
             String nodeId,
             long incarnation,
+            List<Long> earlierRuns,
             long segmentBytes) {
         this.files = files;
         this.queue = queue;
@@ -66,6 +70,7 @@ final class LogWriter {
         this.listener = listener;
         this.nodeId = nodeId;
         this.incarnation = incarnation;
+        this.earlierRuns = List.copyOf(earlierRuns);
         this.segmentBytes = segmentBytes;
         this.nextSequence = loaded.lastSequence() + 1;
     }
@@ -209,7 +214,7 @@ final class LogWriter {
     private void openSegment(long number, int frameBytes) throws IOException {
         // Room for the record that did not fit and for the records carried forward into the segment.
         long size = Math.max(segmentBytes, SegmentHeader.BYTES + carryBudget() + frameBytes);
-        channel = files.create(new SegmentHeader(number, incarnation, nextSequence, nodeId), size);
+        channel = files.create(new SegmentHeader(number, incarnation, earlierRuns, nextSequence, nodeId), size);
         current = new SegmentRef(number, files.path(number), nextSequence);
         segments.put(number, current);
         writeOffset = SegmentHeader.BYTES;

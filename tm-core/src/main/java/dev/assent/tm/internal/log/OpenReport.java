@@ -9,6 +9,8 @@ import java.util.Optional;
  * operators.
  *
  * @param incarnation the run that now writes the log
+ * @param earlierRunsRecorded how many earlier runs the log vouches for (their decisions are all in
+ *     it), at most {@link Incarnations#REMEMBERED_EARLIER_RUNS}
  * @param segmentsRead segment files read (before any was deleted)
  * @param liveRecords records that still matter (see {@link FileTransactionLog#replay})
  * @param tornTail the incomplete end of the last segment that was cut, if there was one
@@ -17,6 +19,7 @@ import java.util.Optional;
  */
 public record OpenReport(
         long incarnation,
+        int earlierRunsRecorded,
         int segmentsRead,
         int liveRecords,
         Optional<TornTail> tornTail,

@@ -4,8 +4,10 @@ import dev.assent.tm.internal.text.Plural;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +25,16 @@ final class SegmentLoader {
      * The log as found.
      *
      * @param lastSequence the sequence of the last valid record (0 for an empty log)
-     * @param lastIncarnation the highest incarnation in any segment header (0 for an empty log)
+     * @param recordedRuns the incarnations of the runs whose segments this log shows (in the
+     *     segments' own headers or carried forward in newer ones), oldest first; empty for an
+     *     empty log
      * @param tornTail what was cut from the end of the newest segment, or null
      */
     record Loaded(
             TreeMap<Long, SegmentRef> segments,
             LiveRecords live,
             long lastSequence,
-            long lastIncarnation,
+            List<Long> recordedRuns,
             int segmentsRead,
             OpenReport.TornTail tornTail,
             List<Path> blankSegments) {}
@@ -76,14 +80,15 @@ final class SegmentLoader {
             List<Path> blank) {
         TreeMap<Long, SegmentRef> segments = new TreeMap<>();
         long lastSequence = 0;
-        long lastIncarnation = 0;
+        SegmentHeader previous = null;
+        Set<Long> recordedRuns = new LinkedHashSet<>();
         OpenReport.TornTail tornTail = null;
         for (int i = 0; i < scanned.size(); i++) {
             Scanned segment = scanned.get(i);
             SegmentHeader header = validHeader(segment, nodeId, files);
-            if (!segments.isEmpty()) {
+            if (previous != null) {
                 checkContinues(segment, header, segments.lastKey(), lastSequence, files);
-                checkSameLog(segment, header, lastIncarnation);
+                checkSameLog(segment, header, previous);
             }
             SegmentScanner.Damage damage = segment.result().damage();
             boolean newest = i == scanned.size() - 1;
@@ -94,10 +99,12 @@ final class SegmentLoader {
                 throw new LogCorruptionException(segment.path(), damage.offset(), explain(damage, newest));
             }
             lastSequence = segment.result().lastSequence();
-            lastIncarnation = Math.max(lastIncarnation, header.incarnation());
+            recordedRuns.addAll(header.earlierRuns());
+            recordedRuns.add(header.incarnation());
+            previous = header;
             segments.put(segment.number(), new SegmentRef(segment.number(), segment.path(), header.firstSequence()));
         }
-        return new Loaded(segments, live, lastSequence, lastIncarnation, segmentsRead, tornTail, blank);
+        return new Loaded(segments, live, lastSequence, List.copyOf(recordedRuns), segmentsRead, tornTail, blank);
     }
 
     private static boolean isBlank(Scanned segment) {
@@ -158,17 +165,24 @@ final class SegmentLoader {
         }
     }
 
-    /** Every segment of one log carries the log number its directory was created with. */
-    private static void checkSameLog(Scanned segment, SegmentHeader header, long previousIncarnation) {
-        long logNumber = Incarnations.logOf(header.incarnation());
-        long previousLogNumber = Incarnations.logOf(previousIncarnation);
-        if (logNumber != previousLogNumber) {
-            throw new LogCorruptionException(
-                    segment.path(),
-                    16,
-                    "its header says it belongs to log number " + logNumber + " but the segments before it to log"
-                            + " number " + previousLogNumber + "; were the segments of two log directories mixed?");
+    /**
+     * A segment follows one of its own run or lists the run that wrote the segment before it
+     * (every run starts a segment, and every version 2 header lists the runs before it), so a
+     * segment that does neither comes from another log directory. Version 1 headers list no runs.
+     */
+    private static void checkSameLog(Scanned segment, SegmentHeader header, SegmentHeader previous) {
+        boolean bothVersion1 = header.formatVersion() == 1 && previous.formatVersion() == 1;
+        if (bothVersion1
+                || header.incarnation() == previous.incarnation()
+                || header.earlierRuns().contains(previous.incarnation())) {
+            return;
         }
+        throw new LogCorruptionException(
+                segment.path(),
+                16,
+                "it was written by run " + Incarnations.name(header.incarnation()) + ", which does not list run "
+                        + Incarnations.name(previous.incarnation()) + " of the segment before it among its earlier"
+                        + " runs; were the segments of two log directories mixed?");
     }
 
     private static String explain(SegmentScanner.Damage damage, boolean newest) {

@@ -66,10 +66,11 @@ final class SegmentScanner {
         try {
             header = SegmentHeader.decode(window, (int) Math.min(size, SegmentHeader.BYTES));
         } catch (SegmentHeader.InvalidHeaderException e) {
-            Damage damage = new Damage(0, e.getMessage(), findValidFrame(SegmentHeader.BYTES), false);
+            // From the end of the shortest header (version 1's) on: no record can start before it.
+            Damage damage = new Damage(0, e.getMessage(), findValidFrame(SegmentHeader.V1_BYTES), false);
             return new Result(null, e, size, 0, -1, damage);
         }
-        long offset = SegmentHeader.BYTES;
+        long offset = header.recordsOffset();
         long expected = header.firstSequence();
         while (offset < size) {
             long remaining = size - offset;

@@ -17,7 +17,7 @@ import javax.transaction.xa.Xid;
  *   byte    node id length n (1..28)
  *   n bytes node id, ASCII
  *   long    incarnation: which run of this node made the Xid, never the same for two runs, even
- *           across a lost log (its log number and run: see Incarnations in the log package)
+ *           across a lost or restored log (drawn at random: see Incarnations in the log package)
  *   long    sequence within the run
  * </pre>
  *

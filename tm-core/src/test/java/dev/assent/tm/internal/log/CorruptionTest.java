@@ -68,7 +68,7 @@ class CorruptionTest {
                 .hasMessageContaining(segment + " is damaged at byte offset " + offset)
                 .hasMessageContaining("CRC32 mismatch")
                 .hasMessageContaining("a valid record follows at offset " + recordStart(2))
-                .hasMessageContaining("Restore the log directory from a backup");
+                .hasMessageContaining("Move the damaged directory aside");
         assertThat(Files.readAllBytes(segment)).isEqualTo(before);
         assertThat(new SegmentFiles(directory, storage).list()).hasSize(1);
     }
@@ -82,7 +82,7 @@ class CorruptionTest {
     void damageAtTheEndOfAnOlderSegmentIsNotATornTail() throws Exception {
         Path segment = writeDecisions(12);
         try (FileTransactionLog log = open()) {
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(2);
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(1);
         }
         assertThat(segment).exists();
         flipBit(segment, recordStart(11) + 30);
@@ -110,7 +110,7 @@ class CorruptionTest {
     }
 
     /*
-     * Setup: 100 outstanding decisions fill segments 1 to 3 (too many to carry forward).
+     * Setup: 100 outstanding decisions fill segments 1, 2, 3 and on (too many to carry forward).
      * Fault: segment 2 is deleted by hand. Expected: start-up names the missing segment.
      */
     @Test
@@ -122,7 +122,7 @@ class CorruptionTest {
             }
             log.awaitDurable(last);
         }
-        assertThat(new SegmentFiles(directory, storage).list()).hasSize(3);
+        assertThat(new SegmentFiles(directory, storage).list()).hasSizeGreaterThanOrEqualTo(3);
         Files.delete(directory.resolve("assent-00000002.log"));
         assertThatThrownBy(this::open)
                 .isInstanceOf(LogCorruptionException.class)

@@ -159,17 +159,25 @@ class FileTransactionLogTest {
         Eventually.await(count + " writes", Duration.ofSeconds(5), () -> storage.writes.get() >= count);
     }
 
-    /* Each open is a new run of the log: run 1, 2, 3, recorded in the new segment's forced header. */
+    /*
+     * Each open is a new run of the log under a new incarnation, recorded in the new segment's
+     * forced header; the next open vouches for every run before it.
+     */
     @Test
-    void incarnationIncreasesWithEveryOpen() throws Exception {
-        for (long expected = 1; expected <= 3; expected++) {
+    void everyOpenIsANewRunThatLaterRunsVouchFor() throws Exception {
+        List<Long> runs = new ArrayList<>();
+        for (long i = 1; i <= 3; i++) {
             try (FileTransactionLog log = open()) {
-                assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(expected);
-                log.appendDurably(decision(expected));
+                assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(runs.size());
+                assertThat(runs).allMatch(log::recordedEarlierRun).doesNotContain(log.incarnation());
+                runs.add(log.incarnation());
+                log.appendDurably(decision(i));
             }
         }
         try (FileTransactionLog log = open()) {
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(4);
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(3);
+            assertThat(runs).allMatch(log::recordedEarlierRun).doesNotContain(log.incarnation());
+            assertThat(log.recordedEarlierRun(log.incarnation())).isFalse();
             assertThat(replayed(log)).containsExactly(decision(1), decision(2), decision(3));
         }
     }
@@ -277,7 +285,7 @@ class FileTransactionLogTest {
     @Test
     void secondOpenerIsRefused() {
         try (FileTransactionLog log = open()) {
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(1);
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(0);
             assertThatThrownBy(this::open)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining(
@@ -285,7 +293,7 @@ class FileTransactionLogTest {
                     .hasMessageContaining("must never share a log directory");
         }
         try (FileTransactionLog log = open()) {
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(2); // the lock was released
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(1); // the lock was released
         }
     }
 
@@ -320,7 +328,7 @@ class FileTransactionLogTest {
             assertThat(holder.waitFor(20, TimeUnit.SECONDS)).isTrue();
         }
         try (FileTransactionLog log = open()) {
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(2);
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(1);
         }
     }
 

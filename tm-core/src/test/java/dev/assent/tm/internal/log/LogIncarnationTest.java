@@ -7,13 +7,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
@@ -21,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Which run is which: a log numbers its runs under a log number drawn when its directory is
- * created, and recognises as its own earlier runs only those (docs/protocols.md §4).
+ * Which run is which: every start draws a new random incarnation, and a log vouches only for the
+ * runs its segment headers show, at most {@link Incarnations#REMEMBERED_EARLIER_RUNS} before the
+ * current one (docs/protocols.md §4).
  */
 class LogIncarnationTest {
     private static final long SEGMENT = 4096;
@@ -41,117 +46,156 @@ class LogIncarnationTest {
 
     /*
      * Setup: a log opened three times, then its directory deleted and the node started again on an
-     * empty directory. Expected: the three runs share one log number and count 1, 2, 3; the log
-     * recognises runs 1 and 2 as its earlier runs, nothing else; the new log has another log number,
-     * starts at run 1 again, and recognises none of the lost runs.
+     * empty directory. Expected: three different incarnations; the fourth run vouches for the three
+     * and for nothing else; the new log vouches for none of the lost runs and draws none of them.
      */
     @Test
-    void aLogRecognisesOnlyItsOwnEarlierRuns() throws Exception {
+    void aLogVouchesOnlyForTheRunsItRecorded() throws Exception {
         Path directory = root.resolve("log");
-        long[] runs = new long[3];
-        for (int i = 0; i < runs.length; i++) {
+        Set<Long> runs = new HashSet<>();
+        for (int i = 0; i < 3; i++) {
             try (FileTransactionLog log = open(directory)) {
-                runs[i] = log.incarnation();
+                runs.add(log.incarnation());
             }
         }
-        assertThat(Stream.of(runs[0], runs[1], runs[2]).map(Incarnations::runOf))
-                .containsExactly(1L, 2L, 3L);
-        long logNumber = Incarnations.logOf(runs[0]);
-        assertThat(logNumber).isPositive();
-        assertThat(Incarnations.logOf(runs[2])).isEqualTo(logNumber);
+        assertThat(runs).hasSize(3).allMatch(run -> run > 0);
         try (FileTransactionLog log = open(directory)) {
-            assertThat(log.recordedEarlierRun(runs[0])).isTrue();
-            assertThat(log.recordedEarlierRun(runs[2])).isTrue();
+            assertThat(runs).allMatch(log::recordedEarlierRun).doesNotContain(log.incarnation());
             assertThat(log.recordedEarlierRun(log.incarnation())).isFalse();
             assertThat(log.recordedEarlierRun(log.incarnation() + 1)).isFalse();
-            assertThat(log.recordedEarlierRun(logNumber << Incarnations.RUN_BITS))
-                    .isFalse(); // run 0 never ran
-            assertThat(log.recordedEarlierRun(1)).isFalse(); // run 1 of log number 0, a version 1 log
+            assertThat(log.recordedEarlierRun(1)).isFalse(); // run 1 of a version 1 log this never was
         }
 
         deleteRecursively(directory);
         try (FileTransactionLog log = open(directory)) {
-            assertThat(Incarnations.logOf(log.incarnation())).isNotEqualTo(logNumber);
-            assertThat(Incarnations.runOf(log.incarnation())).isEqualTo(1);
-            for (long lost : runs) {
-                assertThat(log.recordedEarlierRun(lost)).isFalse();
-                assertThat(log.incarnation()).isNotEqualTo(lost);
-            }
+            assertThat(log.openReport().earlierRunsRecorded()).isZero();
+            assertThat(runs).noneMatch(log::recordedEarlierRun).doesNotContain(log.incarnation());
         }
-    }
-
-    /* Many logs created one after the other in the same instant all draw different log numbers. */
-    @Test
-    void logsCreatedInQuickSuccessionDrawDifferentNumbers() {
-        Set<Long> logNumbers = new HashSet<>();
-        for (int i = 0; i < 20; i++) {
-            try (FileTransactionLog log = open(root.resolve("log-" + i))) {
-                logNumbers.add(Incarnations.logOf(log.incarnation()));
-            }
-        }
-        assertThat(logNumbers).hasSize(20).doesNotContain(0L);
-    }
-
-    /* A log number is drawn from 1 to 2^39 - 1, so an incarnation is positive and never of log number 0. */
-    @Test
-    void aDrawnIncarnationIsThePositiveFirstRunOfANonZeroLogNumber() {
-        Random random = new Random(20261129L);
-        for (int i = 0; i < 10_000; i++) {
-            long first = Incarnations.firstOfNewLog(random);
-            assertThat(first).isPositive();
-            assertThat(Incarnations.runOf(first)).isEqualTo(1);
-            assertThat(Incarnations.logOf(first)).isBetween(1L, (1L << 39) - 1);
-        }
-        long highest = Incarnations.firstOfNewLog(new RandomGenerator() {
-            @Override
-            public long nextLong() {
-                throw new AssertionError("a log number is drawn with a bound");
-            }
-
-            @Override
-            public long nextLong(long bound) {
-                return bound - 1;
-            }
-        });
-        assertThat(highest).isPositive();
-        assertThat(Incarnations.logOf(highest)).isEqualTo((1L << 39) - 1);
     }
 
     /*
-     * Setup: a log written by an Assent of segment format version 1 (its runs counted from 1, here
-     * run 3, holding one commit decision). Expected: it is read; its decision replayed; the new run
-     * is run 4 of log number 0, written in a version 2 header; runs 1 to 3 are recognised as this
-     * log's earlier runs, so recovery still presumes abort for their branches as before.
+     * Setup: run 1, a copy of the directory, runs 2 and 3 on the original, then the directory
+     * replaced by the copy (restored from a backup). Expected: the restored log vouches for run 1
+     * only; its next run draws an incarnation of neither lost run, and the run after it still does
+     * not vouch for them.
      */
     @Test
-    void aVersion1LogIsReadAndItsRunsStayItsOwn() throws Exception {
+    void aRestoredCopyVouchesForNoRunItNeverSaw() throws Exception {
         Path directory = root.resolve("log");
+        Path copy = root.resolve("copy");
+        long first;
         try (FileTransactionLog log = open(directory)) {
+            first = log.incarnation();
             log.appendDurably(decision(1));
         }
-        Path oldSegment = directory.resolve("assent-00000001.log");
-        rewriteHeader(oldSegment, 1, 3);
-
-        try (FileTransactionLog log = open(directory)) {
-            assertThat(log.incarnation()).isEqualTo(4);
-            assertThat(replayed(log)).containsExactly(decision(1));
-            assertThat(List.of(log.recordedEarlierRun(1), log.recordedEarlierRun(2), log.recordedEarlierRun(3)))
-                    .containsOnly(true);
-            assertThat(log.recordedEarlierRun(4)).isFalse();
+        copyDirectory(directory, copy);
+        List<Long> lost = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            try (FileTransactionLog log = open(directory)) {
+                lost.add(log.incarnation());
+            }
         }
-        Path newSegment = directory.resolve("assent-00000002.log");
-        ByteBuffer header = ByteBuffer.wrap(Files.readAllBytes(newSegment));
-        assertThat(header.getInt(4)).as("format version").isEqualTo(SegmentHeader.FORMAT_VERSION);
-        assertThat(header.getLong(16)).as("incarnation").isEqualTo(4);
+        deleteRecursively(directory);
+        copyDirectory(copy, directory);
+
+        for (int i = 0; i < 2; i++) {
+            try (FileTransactionLog log = open(directory)) {
+                assertThat(log.recordedEarlierRun(first)).isTrue();
+                assertThat(lost).noneMatch(log::recordedEarlierRun).doesNotContain(log.incarnation());
+                assertThat(replayed(log)).containsExactly(decision(1));
+            }
+        }
+    }
+
+    /*
+     * Setup: a log opened once more than it remembers runs. Expected: the next run vouches for the
+     * newest REMEMBERED_EARLIER_RUNS of them and no longer for the first, whose branches recovery
+     * therefore leaves in doubt; its segment header lists exactly those runs, oldest first.
+     */
+    @Test
+    void aLogVouchesForItsNewestRunsWithinTheWindowOnly() throws Exception {
+        Path directory = root.resolve("log");
+        List<Long> runs = new ArrayList<>();
+        for (int i = 0; i <= Incarnations.REMEMBERED_EARLIER_RUNS; i++) {
+            try (FileTransactionLog log = open(directory)) {
+                runs.add(log.incarnation());
+            }
+        }
+        List<Long> window = runs.subList(1, runs.size());
         try (FileTransactionLog log = open(directory)) {
-            assertThat(log.incarnation()).isEqualTo(5);
+            assertThat(log.openReport().earlierRunsRecorded()).isEqualTo(Incarnations.REMEMBERED_EARLIER_RUNS);
+            assertThat(log.recordedEarlierRun(runs.get(0)))
+                    .as("the run just outside the window")
+                    .isFalse();
+            assertThat(window).allMatch(log::recordedEarlierRun);
+            assertThat(newestHeader(directory).earlierRuns()).isEqualTo(window);
+        }
+    }
+
+    /* Many logs created one after the other in the same instant all draw different incarnations. */
+    @Test
+    void logsCreatedInQuickSuccessionDrawDifferentIncarnations() {
+        Set<Long> incarnations = new HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            try (FileTransactionLog log = open(root.resolve("log-" + i))) {
+                incarnations.add(log.incarnation());
+            }
+        }
+        assertThat(incarnations).hasSize(20).doesNotContain(0L);
+    }
+
+    /* A drawn incarnation is positive, never 0 and never one the log remembers: such draws are drawn again. */
+    @Test
+    void aDrawnIncarnationIsPositiveAndNoneTheLogRemembers() {
+        Random random = new Random(20261129L);
+        for (int i = 0; i < 10_000; i++) {
+            assertThat(Incarnations.draw(random, List.of())).isPositive();
+        }
+        long[] script = {0, Long.MIN_VALUE, 7, -7 & Long.MAX_VALUE, Long.MAX_VALUE};
+        AtomicInteger next = new AtomicInteger();
+        RandomGenerator scripted = () -> script[next.getAndIncrement()];
+        assertThat(Incarnations.draw(scripted, List.of(7L, -7 & Long.MAX_VALUE)))
+                .isEqualTo(Long.MAX_VALUE);
+        assertThat(next).hasValue(script.length);
+    }
+
+    /*
+     * Setup: a log written by an Assent of segment format version 1, whose headers show runs 1 and
+     * 3 (run 2's segment was deleted), each segment holding one commit decision. Expected: it is
+     * read and both decisions replayed; the new run vouches for runs 1 and 3 only (not for run 2,
+     * which the log no longer shows, nor for any other small number), draws none of them, and
+     * writes a version 2 header listing them, so the run after it still vouches for them.
+     */
+    @Test
+    void aVersion1LogVouchesOnlyForTheRunsItsHeadersShow() throws Exception {
+        Path directory = Files.createDirectories(root.resolve("log"));
+        writeVersion1Segment(directory, 1, 1, decision(1));
+        writeVersion1Segment(directory, 2, 3, decision(2));
+
+        long upgraded;
+        try (FileTransactionLog log = open(directory)) {
+            upgraded = log.incarnation();
+            assertThat(upgraded).isNotIn(1L, 3L);
+            assertThat(replayed(log)).containsExactly(decision(1), decision(2));
+            assertThat(List.of(log.recordedEarlierRun(1), log.recordedEarlierRun(3)))
+                    .containsOnly(true);
+            assertThat(List.of(log.recordedEarlierRun(2), log.recordedEarlierRun(4), log.recordedEarlierRun(0)))
+                    .containsOnly(false);
+        }
+        SegmentHeader written = newestHeader(directory);
+        assertThat(written.formatVersion()).isEqualTo(SegmentHeader.FORMAT_VERSION);
+        assertThat(written.incarnation()).isEqualTo(upgraded);
+        assertThat(written.earlierRuns()).containsExactly(1L, 3L);
+        try (FileTransactionLog log = open(directory)) {
+            assertThat(List.of(1L, 3L, upgraded)).allMatch(log::recordedEarlierRun);
+            assertThat(log.recordedEarlierRun(2)).isFalse();
         }
     }
 
     /*
      * Setup: two segments of one log (12 decisions, too many to carry forward). Fault: the newer
-     * segment's header names another log number (segments of two directories mixed). Expected:
-     * start-up stops, naming the file and both log numbers.
+     * segment's header names another run and lists no earlier run (segments of two directories
+     * mixed). Expected: start-up stops, naming the file and the run before it.
      */
     @Test
     void segmentsOfTwoLogsInOneDirectoryStopStartUp() throws Exception {
@@ -168,44 +212,77 @@ class LogIncarnationTest {
         }
         Path newer = directory.resolve("assent-00000002.log");
         assertThat(directory.resolve("assent-00000001.log")).exists();
-        long otherLog = Incarnations.logOf(incarnation) ^ 1;
-        rewriteHeader(newer, SegmentHeader.FORMAT_VERSION, (otherLog << Incarnations.RUN_BITS) | 2);
+        rewriteHeaderAsAnotherLogs(newer, incarnation ^ 1);
 
         assertThatThrownBy(() -> open(directory))
                 .isInstanceOf(LogCorruptionException.class)
                 .hasMessageContaining(newer + " is damaged at byte offset 16")
-                .hasMessageContaining("belongs to log number " + otherLog + " but the segments before it to log"
-                        + " number " + Incarnations.logOf(incarnation));
+                .hasMessageContaining(Incarnations.name(incarnation))
+                .hasMessageContaining("were the segments of two log directories mixed?");
     }
 
-    /* A log whose last run is the highest an incarnation can count refuses to start another, saying what to do. */
-    @Test
-    void aLogThatCountedEveryRunRefusesToStart() throws Exception {
-        Path directory = root.resolve("log");
-        long incarnation;
-        try (FileTransactionLog log = open(directory)) {
-            incarnation = log.incarnation();
+    private static SegmentHeader newestHeader(Path directory) throws Exception {
+        Path newest;
+        try (Stream<Path> files = Files.list(directory)) {
+            newest = files.filter(file -> file.getFileName().toString().endsWith(".log"))
+                    .max(Path::compareTo)
+                    .orElseThrow();
         }
-        long last = (Incarnations.logOf(incarnation) << Incarnations.RUN_BITS) | Incarnations.MAX_RUN;
-        rewriteHeader(directory.resolve("assent-00000001.log"), SegmentHeader.FORMAT_VERSION, last);
-
-        assertThatThrownBy(() -> open(directory))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("has counted " + Incarnations.MAX_RUN + " runs")
-                .hasMessageContaining("move the directory away so that a new log starts");
+        ByteBuffer header = ByteBuffer.allocate(SegmentHeader.BYTES);
+        try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.READ)) {
+            channel.read(header, 0);
+        }
+        return SegmentHeader.decode(header, header.position());
     }
 
-    /** Writes a header's format version and incarnation as an Assent of that version would have, CRC included. */
-    private static void rewriteHeader(Path segment, int version, long incarnation) throws Exception {
+    /** A segment as an Assent of format version 1 wrote it (docs/operating.md): a 128-byte header, then records. */
+    private static void writeVersion1Segment(Path directory, long number, long run, LogRecord record) throws Exception {
+        byte[] node = "node-a".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer header = ByteBuffer.allocate(SegmentHeader.V1_BYTES);
+        header.putInt(SegmentHeader.MAGIC)
+                .putInt(1) // format version
+                .putLong(number)
+                .putLong(run)
+                .putLong(number) // first sequence: one record per segment
+                .putInt(node.length)
+                .put(node);
+        CRC32 crc = new CRC32();
+        crc.update(header.array(), 0, 124);
+        header.putInt(124, (int) crc.getValue());
+        ByteBuffer frame = RecordCodec.encode(record);
+        RecordCodec.seal(frame, number);
+        try (FileChannel channel = FileChannel.open(
+                directory.resolve(String.format(Locale.ROOT, "assent-%08d.log", number)),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE)) {
+            channel.write(new ByteBuffer[] {header.rewind(), frame.rewind()});
+            channel.write(ByteBuffer.allocate((int) SEGMENT), channel.size()); // the preallocated zeros
+        }
+    }
+
+    /** Gives a version 2 header another run and no earlier runs, CRC included, as another log would have. */
+    private static void rewriteHeaderAsAnotherLogs(Path segment, long incarnation) throws Exception {
         try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer header = ByteBuffer.allocate(SegmentHeader.BYTES);
             channel.read(header, 0);
-            header.putInt(4, version).putLong(16, incarnation);
+            header.putLong(16, incarnation).putInt(64, 0);
+            for (int offset = 72; offset < SegmentHeader.BYTES - 4; offset += 4) {
+                header.putInt(offset, 0);
+            }
             CRC32 crc = new CRC32();
-            crc.update(header.array(), 0, 124);
-            header.putInt(124, (int) crc.getValue());
+            crc.update(header.array(), 0, SegmentHeader.BYTES - 4);
+            header.putInt(SegmentHeader.BYTES - 4, (int) crc.getValue());
             channel.write(header.rewind(), 0);
             channel.force(true);
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) throws Exception {
+        Files.createDirectories(to);
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path file : files.toList()) {
+                Files.copy(file, to.resolve(file.getFileName()));
+            }
         }
     }
 

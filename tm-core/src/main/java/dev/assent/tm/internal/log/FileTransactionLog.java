@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * <h2>Files</h2>
  *
  * The log directory holds {@code assent.lock} (an exclusive OS lock naming its owner's pid and
- * host) and segments {@code assent-NNNNNNNN.log}, numbered without gaps. A segment is a 128-byte
+ * host) and segments {@code assent-NNNNNNNN.log}, numbered without gaps. A segment is a 512-byte
  * header ({@link SegmentHeader}: magic, format version, segment number, incarnation, first
- * sequence, node id, CRC) followed by records framed by {@link RecordCodec} (length, sequence,
+ * sequence, node id, the incarnations of up to 48 earlier runs, CRC; 128 bytes in format version
+ * 1) followed by records framed by {@link RecordCodec} (length, sequence,
  * type, payload, CRC32, end marker). Sequences rise by one from record to record across segments.
  * Each segment is preallocated with zeros (64 MiB by default), so a data-only force never has to
  * change the file's size, and the never-written rest of a segment reads as zeros. Files are

@@ -188,7 +188,13 @@ record SegmentHeader(
         }
         // The version decides the rest of the layout, the CRC's place included, so it comes first.
         int version = buffer.getInt(4);
-        if (version < OLDEST_READABLE_VERSION || version > FORMAT_VERSION) {
+        if (version < OLDEST_READABLE_VERSION) {
+            // No Assent ever wrote these: the field itself is damaged.
+            throw new InvalidHeaderException(
+                    "its format version field reads " + version + ", which no Assent writes",
+                    InvalidHeaderException.Kind.DAMAGED);
+        }
+        if (version > FORMAT_VERSION) {
             throw new InvalidHeaderException(
                     "log format version " + version + "; this Assent reads versions " + OLDEST_READABLE_VERSION + " to "
                             + FORMAT_VERSION,

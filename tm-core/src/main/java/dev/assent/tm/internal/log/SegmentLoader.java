@@ -121,7 +121,8 @@ final class SegmentLoader {
                 && result.headerProblem().kind() == SegmentHeader.InvalidHeaderException.Kind.UNSUPPORTED_VERSION) {
             throw new IllegalStateException(
                     segment.path() + " was written in " + result.headerProblem().getMessage()
-                            + ": it comes from a newer Assent. Run that version (or a later one) on this log directory");
+                            + ": a newer Assent wrote it (run that version, or a later one, on this log directory),"
+                            + " unless its header is damaged");
         }
         if (header == null) {
             throw new LogCorruptionException(

@@ -149,13 +149,13 @@ final class RecoveryScan {
         } else if (isFromAnEarlierRunTheLogRecorded(branch)) {
             rollbackOrphan(name, resource, branch);
         } else if (!isFromThisRun(branch)) {
-            // A run whose decisions this log does not hold (an in-memory log's other run; a run of a
+            // A run this log cannot vouch for (an in-memory log's other run; a run of a
             // log directory lost, deleted or replaced, or restored from an older copy that never saw
             // the run; a run older than the window the log remembers): the branch may belong to a
             // committed transaction as well as to an aborted one.
             leftAlone.add(branch);
-            stillOwed.add(branch + " at '" + name + "' was prepared by a run of this node whose decisions this"
-                    + " transaction log does not hold (an in-memory log, a log directory lost, replaced or"
+            stillOwed.add(branch + " at '" + name + "' was prepared by a run of this node that this"
+                    + " transaction log cannot vouch for (an in-memory log, a log directory lost, replaced or"
                     + " restored from an older copy since, or a run older than the log remembers), so its outcome"
                     + " is unknown: commit or roll it back at the resource manager by hand");
         } else if (inFlight.test(transaction)) {

@@ -144,10 +144,9 @@ final class Databases implements AutoCloseable {
         EmbeddedServer server = starter.start();
         out.printf(
                 Locale.ROOT,
-                "  started embedded %s in %.1f s (%s), %s%n",
+                "  started embedded %s in %.1f s, %s%n",
                 what,
                 (System.nanoTime() - start) / 1e9,
-                server.endpoint().url(),
                 server.durability());
         return server;
     }

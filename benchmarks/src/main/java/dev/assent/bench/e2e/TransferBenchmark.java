@@ -54,7 +54,10 @@ public final class TransferBenchmark {
         Files.createDirectories(out);
         List<E2eResult> results = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        String durability;
         try (TransferDatabases databases = TransferDatabases.twoServers()) {
+            durability = databases.durability();
+            System.out.println("PostgreSQL servers, durability read back after start: " + durability);
             databases.seed(accounts);
             for (String manager : managers) {
                 E2eManager.byId(manager).orElseThrow(() -> new IllegalArgumentException("unknown manager " + manager));
@@ -75,12 +78,13 @@ public final class TransferBenchmark {
         }
         String setup = String.format(
                 Locale.ROOT,
-                "Two embedded PostgreSQL 17 servers (zonky binaries, default fsync settings, max_prepared_transactions"
-                        + " %d) on this machine, %,d accounts each; a transfer debits a random account in A and credits"
-                        + " a random one in B in one XA transaction (two-phase: both branches prepare). Every system"
+                "Two embedded PostgreSQL 17 servers (zonky binaries, durable: %s, read back after start;"
+                        + " max_prepared_transactions %d) on this machine, %,d accounts each; a transfer debits a"
+                        + " random account in A and credits a random one in B in one XA transaction (two-phase: both branches prepare). Every system"
                         + " runs in a JVM of its own; pools hold up to the largest thread count; %s s warm-up, then"
                         + " %s s measured per thread count. After each system the run checks that A lost and B gained"
                         + " exactly one unit per committed transfer and that pg_prepared_xacts is empty.%s",
+                durability,
                 TransferDatabases.MAX_PREPARED_TRANSACTIONS,
                 accounts,
                 warmup,

@@ -1,6 +1,7 @@
 package dev.assent.bench.e2e;
 
 import dev.assent.bench.BenchDirectories;
+import dev.assent.bench.report.RunMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,6 +53,8 @@ public final class TransferBenchmark {
                     + " [--measure S] [--accounts N] [--managers id,...] [--title TEXT]");
         }
         Files.createDirectories(out);
+        RunMachine machine = RunMachine.started(BenchDirectories.parent());
+        System.out.print("machine:\n" + machine.markdown("logs"));
         List<E2eResult> results = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         String durability;
@@ -90,7 +93,12 @@ public final class TransferBenchmark {
                 warmup,
                 measure,
                 failed.isEmpty() ? "" : " Failed (no result): " + String.join(", ", failed) + ".");
+        machine = machine.ended();
+        System.out.println("load average at the end (1, 5, 15 min): " + machine.loadAtEnd());
+        // The set-up text carries the machine, so that a later report (ReportMain) rebuilds the section with it.
+        setup = setup + "\n\nThe machine of this run:\n\n" + machine.markdown("logs and the PostgreSQL data");
         E2eReport.writeCsv(results, out.resolve(E2eReport.CSV));
+        machine.write(out.resolve(E2eReport.MACHINE));
         Files.writeString(out.resolve(E2eReport.SETUP), setup, StandardCharsets.UTF_8);
         E2eReport.writeInto(out.resolve("results.md"), E2eReport.markdown(results, setup), title);
         if (!results.isEmpty()) {

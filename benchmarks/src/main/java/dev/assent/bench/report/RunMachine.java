@@ -42,7 +42,8 @@ public record RunMachine(MachineInfo machine, String loadAtStart, String loadAtE
                 + "- JDK: " + machine.jdk() + "\n"
                 + "- OS: " + machine.os() + "\n"
                 + "- Disk (" + diskUse + "): " + machine.disk() + "\n"
-                + "- Load average (1, 5, 15 min): " + loadAtStart + " at the start, " + loadAtEnd + " at the end\n";
+                + "- Load average (1, 5, 15 min): " + loadAtStart + " at the start"
+                + (NOT_ENDED.equals(loadAtEnd) ? "" : ", " + loadAtEnd + " at the end") + "\n";
     }
 
     /** Writes {@code key: value} lines that {@link #read} reads back. */

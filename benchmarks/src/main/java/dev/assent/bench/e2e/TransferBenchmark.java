@@ -96,7 +96,7 @@ public final class TransferBenchmark {
         machine = machine.ended();
         System.out.println("load average at the end (1, 5, 15 min): " + machine.loadAtEnd());
         // The set-up text carries the machine, so that a later report (ReportMain) rebuilds the section with it.
-        setup = setup + "\n\nThe machine of this run:\n\n" + machine.markdown("logs and the PostgreSQL data");
+        setup = setup + "\n\nThe machine of this run:\n\n" + machine.markdown("logs");
         E2eReport.writeCsv(results, out.resolve(E2eReport.CSV));
         machine.write(out.resolve(E2eReport.MACHINE));
         Files.writeString(out.resolve(E2eReport.SETUP), setup, StandardCharsets.UTF_8);

@@ -11,6 +11,8 @@
 #   benchmarks/results/<date>/raw/*.json      JMH's own output, one file per thread count
 #   benchmarks/results/<date>/e2e.csv, e2e.png end to end: transfers between two embedded PostgreSQL
 #                                             servers, throughput and p50/p99 latency per system
+#   benchmarks/results/<date>/*-machine.txt   the machine beside each CSV (cores, JDK, OS, disk, load
+#                                             average at the start and end of that run)
 #
 # Usage: benchmarks/run.sh [--quick | --recovery] [--e2e] [--managers id,id,...]
 #   --quick     threads 1, 16, 64; 1 s iterations (about 3-4 minutes on 2 cores); no recovery benchmark
@@ -36,7 +38,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 
 usage() {
-    sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+    sed -n '2,34p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 mode=full
@@ -100,6 +102,8 @@ echo "== building the benchmarks jar"
 jar="$here/target/benchmarks.jar"
 
 date="$(date +%Y-%m-%d)"
+# The report records the load average at the start of the run beside the one at its end.
+load_at_start="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null | sed 's/ /, /g' || true)"
 out="$here/results/$date"
 raw="$out/raw"
 data="$here/target/bench-data"
@@ -174,7 +178,8 @@ e2e || echo "note: the end-to-end benchmark failed (see $e2e_log); the report ha
 
 echo "== report"
 "$java_bin" -cp "$jar" dev.assent.bench.report.ReportMain \
-    --out "$out" --data-dir "$data" --title "$date, $mode run" "$raw"/*.json
+    --out "$out" --data-dir "$data" --title "$date, $mode run" --load-at-start "${load_at_start:-unknown}" \
+    "$raw"/*.json
 if grep -q '<failure>' "$log"; then
     echo "note: some benchmarks failed (see $log); the report lists the managers without a result"
 fi

@@ -24,6 +24,8 @@ public final class E2eReport {
     public static final String CHART = "e2e.png";
     /** The run's set-up sentence, kept beside e2e.csv for a later report. */
     public static final String SETUP = "e2e-setup.txt";
+    /** The machine of the run that wrote {@link #CSV} ({@code RunMachine}). */
+    public static final String MACHINE = "e2e-machine.txt";
 
     static final String HEADER = "manager,threads,transactions,seconds,ops_per_s,p50_ms,p99_ms,errors";
     static final String START = "<!-- e2e: start -->";

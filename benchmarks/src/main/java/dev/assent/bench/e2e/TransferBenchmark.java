@@ -1,6 +1,7 @@
 package dev.assent.bench.e2e;
 
 import dev.assent.bench.BenchDirectories;
+import dev.assent.bench.report.RunMachine;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,9 +53,14 @@ public final class TransferBenchmark {
                     + " [--measure S] [--accounts N] [--managers id,...] [--title TEXT]");
         }
         Files.createDirectories(out);
+        RunMachine machine = RunMachine.started(BenchDirectories.parent());
+        System.out.print("machine:\n" + machine.markdown("logs"));
         List<E2eResult> results = new ArrayList<>();
         List<String> failed = new ArrayList<>();
+        String durability;
         try (TransferDatabases databases = TransferDatabases.twoServers()) {
+            durability = databases.durability();
+            System.out.println("PostgreSQL servers, durability read back after start: " + durability);
             databases.seed(accounts);
             for (String manager : managers) {
                 E2eManager.byId(manager).orElseThrow(() -> new IllegalArgumentException("unknown manager " + manager));
@@ -75,18 +81,24 @@ public final class TransferBenchmark {
         }
         String setup = String.format(
                 Locale.ROOT,
-                "Two embedded PostgreSQL 17 servers (zonky binaries, default fsync settings, max_prepared_transactions"
-                        + " %d) on this machine, %,d accounts each; a transfer debits a random account in A and credits"
-                        + " a random one in B in one XA transaction (two-phase: both branches prepare). Every system"
+                "Two embedded PostgreSQL 17 servers (zonky binaries, durable: %s, read back after start;"
+                        + " max_prepared_transactions %d) on this machine, %,d accounts each; a transfer debits a"
+                        + " random account in A and credits a random one in B in one XA transaction (two-phase: both branches prepare). Every system"
                         + " runs in a JVM of its own; pools hold up to the largest thread count; %s s warm-up, then"
                         + " %s s measured per thread count. After each system the run checks that A lost and B gained"
                         + " exactly one unit per committed transfer and that pg_prepared_xacts is empty.%s",
+                durability,
                 TransferDatabases.MAX_PREPARED_TRANSACTIONS,
                 accounts,
                 warmup,
                 measure,
                 failed.isEmpty() ? "" : " Failed (no result): " + String.join(", ", failed) + ".");
+        machine = machine.ended();
+        System.out.println("load average at the end (1, 5, 15 min): " + machine.loadAtEnd());
+        // The set-up text carries the machine, so that a later report (ReportMain) rebuilds the section with it.
+        setup = setup + "\n\nThe machine of this run:\n\n" + machine.markdown("logs");
         E2eReport.writeCsv(results, out.resolve(E2eReport.CSV));
+        machine.write(out.resolve(E2eReport.MACHINE));
         Files.writeString(out.resolve(E2eReport.SETUP), setup, StandardCharsets.UTF_8);
         E2eReport.writeInto(out.resolve("results.md"), E2eReport.markdown(results, setup), title);
         if (!results.isEmpty()) {

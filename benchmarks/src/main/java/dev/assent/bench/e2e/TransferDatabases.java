@@ -15,6 +15,11 @@ import java.util.List;
 /**
  * The two bank databases of the transfer workload on embedded PostgreSQL 17 servers (zonky
  * binaries), each with an {@code accounts} table of {@code id, balance}.
+ *
+ * <p>Every server runs with PostgreSQL's durable defaults, checked after it starts: a benchmark
+ * whose databases acknowledge commits they have not forced measures something no production system
+ * runs. zonky's builder turns them off unless told otherwise (it starts the server with {@code -F},
+ * which is {@code fsync = off}, and sets {@code synchronous_commit = off}).
  */
 public final class TransferDatabases implements AutoCloseable {
     /** The opening balance of every account. */
@@ -26,14 +31,24 @@ public final class TransferDatabases implements AutoCloseable {
     /** Prepared-transaction slots per server: more than the connections any run opens. */
     static final int MAX_PREPARED_TRANSACTIONS = 120;
 
+    /** The settings that make a returned commit durable; each must read {@code on}. */
+    private static final List<String> DURABLE_SETTINGS = List.of("fsync", "synchronous_commit", "full_page_writes");
+
     private final List<EmbeddedPostgres> servers;
     private final Endpoint a;
     private final Endpoint b;
+    private final String durability;
 
-    private TransferDatabases(List<EmbeddedPostgres> servers, Endpoint a, Endpoint b) {
+    private TransferDatabases(List<EmbeddedPostgres> servers, Endpoint a, Endpoint b) throws SQLException {
         this.servers = servers;
         this.a = a;
         this.b = b;
+        this.durability = checkDurable(a);
+        String other = checkDurable(b);
+        if (!other.equals(durability)) {
+            throw new SQLException(
+                    "the two bank servers differ in their durability settings: " + durability + " against " + other);
+        }
     }
 
     /** Two servers, one database {@code bank} on each: the benchmark's set-up. */
@@ -63,6 +78,9 @@ public final class TransferDatabases implements AutoCloseable {
 
     private static EmbeddedPostgres startServer() throws IOException {
         return EmbeddedPostgres.builder()
+                .setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on")
                 .setServerConfig("max_prepared_transactions", Integer.toString(MAX_PREPARED_TRANSACTIONS))
                 .setServerConfig("max_connections", "150")
                 .setPGStartupWait(Duration.ofSeconds(60))
@@ -77,6 +95,41 @@ public final class TransferDatabases implements AutoCloseable {
             s.execute("CREATE DATABASE " + database);
         }
         return new Endpoint(base + database, "postgres", PASSWORD);
+    }
+
+    /**
+     * Reads the server's durability settings back and refuses a server that would acknowledge a
+     * commit it has not forced; returns them as the report prints them, with {@code wal_sync_method}.
+     */
+    private static String checkDurable(Endpoint db) throws SQLException {
+        List<String> shown = new ArrayList<>();
+        int durable = 0;
+        try (Connection c = connect(db);
+                Statement s = c.createStatement();
+                ResultSet settings = s.executeQuery("SELECT name, setting FROM pg_settings WHERE name IN"
+                        + " ('fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method') ORDER BY name")) {
+            while (settings.next()) {
+                String name = settings.getString(1);
+                String value = settings.getString(2);
+                if (DURABLE_SETTINGS.contains(name)) {
+                    if (!"on".equals(value)) {
+                        throw new SQLException("the embedded PostgreSQL server runs with " + name + " = " + value
+                                + ", not on: its commits would not be durable");
+                    }
+                    durable++;
+                }
+                shown.add(name + "=" + value);
+            }
+        }
+        if (durable != DURABLE_SETTINGS.size()) {
+            throw new SQLException("the embedded PostgreSQL server did not show all of " + DURABLE_SETTINGS);
+        }
+        return String.join(", ", shown);
+    }
+
+    /** The servers' durability settings as read back after start, e.g. {@code fsync=on, ...}. */
+    public String durability() {
+        return durability;
     }
 
     public Endpoint a() {

@@ -1,10 +1,10 @@
 package dev.assent.bench.recovery;
 
 import dev.assent.bench.BenchDirectories;
-import dev.assent.bench.report.MachineInfo;
 import dev.assent.bench.report.RecoveryCsv;
 import dev.assent.bench.report.RecoveryMeasurement;
 import dev.assent.bench.report.RecoverySection;
+import dev.assent.bench.report.RunMachine;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -232,8 +232,12 @@ public final class RecoveryTimeBenchmark {
         if (out == null) {
             throw new IllegalArgumentException("--out DIR is required (where recovery.csv and results.md go)");
         }
+        RunMachine machine = RunMachine.started(BenchDirectories.parent());
+        System.out.print("machine:\n" + machine.markdown("logs and stores"));
         Outcome outcome = run(settings, System.out);
-        List<Path> written = write(outcome.measurements(), out, title);
+        machine = machine.ended();
+        System.out.println("load average at the end (1, 5, 15 min): " + machine.loadAtEnd());
+        List<Path> written = write(outcome.measurements(), out, title, machine);
         written.forEach(p -> System.out.println("wrote " + p));
         if (!outcome.failures().isEmpty()) {
             throw new IllegalStateException(
@@ -281,15 +285,21 @@ public final class RecoveryTimeBenchmark {
         return new Outcome(RecoveryMeasurement.withMedians(runs), List.copyOf(failed.values()));
     }
 
-    /** Writes recovery.csv and the recovery section of results.md into {@code out}. */
-    public static List<Path> write(List<RecoveryMeasurement> measurements, Path out, String title) throws IOException {
+    /**
+     * Writes recovery.csv, the machine beside it ({@code recovery-machine.txt}) and the recovery
+     * section of results.md into {@code out}.
+     */
+    public static List<Path> write(List<RecoveryMeasurement> measurements, Path out, String title, RunMachine machine)
+            throws IOException {
         Files.createDirectories(out);
         Path csv = out.resolve(RecoveryCsv.FILE);
+        Path machineFile = out.resolve(RecoveryCsv.MACHINE_FILE);
         Path markdown = out.resolve("results.md");
         RecoveryCsv.write(measurements, csv);
+        machine.write(machineFile);
         RecoverySection.writeInto(
-                markdown, RecoverySection.markdown(measurements), MachineInfo.probe(BenchDirectories.parent()), title);
-        return List.of(csv, markdown);
+                markdown, RecoverySection.markdown(measurements, Optional.of(machine)), machine, title);
+        return List.of(csv, machineFile, markdown);
     }
 
     private static RecoveryMeasurement round(

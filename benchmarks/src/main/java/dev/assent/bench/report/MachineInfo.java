@@ -11,18 +11,23 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The machine a run happened on, as the report prints it: cores and CPU model, memory, and the disk
- * under the benchmarks' data directory (from {@code df} and {@code /proc}). Anything that cannot be
- * read is reported as unknown rather than failing the report.
+ * The machine a run happened on, as the report prints it: cores and CPU model, memory, JDK,
+ * operating system, and the disk under the benchmarks' data directory (from {@code df} and {@code
+ * /proc}). Anything that cannot be read is reported as unknown rather than failing the report.
  *
  * @param cores processors available to the JVM
  * @param cpu the CPU model from /proc/cpuinfo
  * @param memory total memory from /proc/meminfo
+ * @param jdk vendor, version and VM of the JDK running the probe (the benchmarks' child JVMs use
+ *     the same {@code java.home})
+ * @param os the operating system's name, kernel version and architecture, and the distribution
+ *     from /etc/os-release
  * @param disk device, file system, size, mount options and rotational flag of the data directory
- * @param loadAverage the 1, 5 and 15 minute load averages from /proc/loadavg (other work on the
- *     machine skews results)
+ * @param loadAverage the 1, 5 and 15 minute load averages from /proc/loadavg when probed (other
+ *     work on the machine skews results)
  */
-public record MachineInfo(int cores, String cpu, String memory, String disk, String loadAverage) {
+public record MachineInfo(
+        int cores, String cpu, String memory, String jdk, String os, String disk, String loadAverage) {
     private static final String UNKNOWN = "unknown";
 
     /** Probes this machine; {@code dataDirectory} (or its nearest existing parent) locates the disk. */
@@ -31,8 +36,32 @@ public record MachineInfo(int cores, String cpu, String memory, String disk, Str
                 Runtime.getRuntime().availableProcessors(),
                 readCpu(),
                 readMemory(),
+                readJdk(),
+                readOs(),
                 readDisk(dataDirectory),
-                readLoadAverage());
+                loadAverageNow());
+    }
+
+    /** The 1, 5 and 15 minute load averages now, e.g. {@code 2.31, 1.90, 1.75}, or "unknown". */
+    public static String loadAverageNow() {
+        return readLoadAverage();
+    }
+
+    private static String readJdk() {
+        return System.getProperty("java.vendor", UNKNOWN) + " " + System.getProperty("java.version", UNKNOWN) + " ("
+                + System.getProperty("java.vm.name", UNKNOWN) + " " + System.getProperty("java.vm.version", UNKNOWN)
+                + ")";
+    }
+
+    private static String readOs() {
+        String kernel = System.getProperty("os.name", UNKNOWN) + " " + System.getProperty("os.version", UNKNOWN) + " "
+                + System.getProperty("os.arch", UNKNOWN);
+        return lines(Path.of("/etc/os-release")).stream()
+                .filter(l -> l.startsWith("PRETTY_NAME="))
+                .map(l -> l.substring("PRETTY_NAME=".length()).replace("\"", ""))
+                .findFirst()
+                .map(distribution -> kernel + ", " + distribution)
+                .orElse(kernel);
     }
 
     private static String readCpu() {

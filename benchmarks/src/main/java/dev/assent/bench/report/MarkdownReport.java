@@ -20,7 +20,7 @@ final class MarkdownReport {
      * @param chartFile the PNG's file name, linked from the report
      */
     static void write(
-            Comparison comparison, JmhResults jmh, MachineInfo machine, String run, String chartFile, Path file)
+            Comparison comparison, JmhResults jmh, RunMachine machine, String run, String chartFile, Path file)
             throws IOException {
         StringBuilder md = new StringBuilder();
         md.append("# Coordinator overhead: Assent, Narayana, Atomikos, Geronimo (")
@@ -39,23 +39,14 @@ final class MarkdownReport {
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
     }
 
-    private static void machine(StringBuilder md, JmhResults jmh, MachineInfo machine) {
+    private static void machine(StringBuilder md, JmhResults jmh, RunMachine machine) {
         md.append("## Machine\n\n");
-        md.append("- CPU: ")
-                .append(machine.cores())
-                .append(" cores available to the JVM (")
-                .append(machine.cpu())
-                .append(")\n");
-        md.append("- Memory: ").append(machine.memory()).append('\n');
-        md.append("- JDK: ")
-                .append(jmh.jvm().isEmpty() ? "unknown" : jmh.jvm())
+        md.append(machine.markdown("logs"));
+        md.append("- JMH forks: ")
+                .append(jmh.jvm().isEmpty() ? "JVM unknown" : jmh.jvm())
                 .append("; fork arguments `")
                 .append(jmh.jvmArgs())
                 .append("`\n");
-        md.append("- Disk (logs): ").append(machine.disk()).append('\n');
-        md.append("- Load average when the report was written (1, 5, 15 min): ")
-                .append(machine.loadAverage())
-                .append('\n');
         if (!jmh.iterationsNote().isEmpty()) {
             md.append("- JMH: ").append(jmh.iterationsNote()).append('\n');
         }

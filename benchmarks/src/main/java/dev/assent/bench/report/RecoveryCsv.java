@@ -16,6 +16,9 @@ import java.util.Locale;
  */
 public final class RecoveryCsv {
     public static final String FILE = "recovery.csv";
+    /** The machine of the run that wrote {@link #FILE} ({@link RunMachine}). */
+    public static final String MACHINE_FILE = "recovery-machine.txt";
+
     static final String HEADER =
             "manager,resource_commit,transactions,branches,run,total_ms,open_ms,scan_ms,wait_ms,branches_per_s";
 

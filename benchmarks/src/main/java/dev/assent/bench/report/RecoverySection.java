@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,11 @@ public final class RecoverySection {
 
     /** The section, markers included, for these rows (runs and medians, as recovery.csv holds them). */
     public static String markdown(List<RecoveryMeasurement> rows) {
+        return markdown(rows, Optional.empty());
+    }
+
+    /** The section with the machine the recovery run recorded, when it did. */
+    public static String markdown(List<RecoveryMeasurement> rows, Optional<RunMachine> machine) {
         List<RecoveryMeasurement> medians =
                 rows.stream().filter(RecoveryMeasurement::isMedian).toList();
         StringBuilder md = new StringBuilder(START).append('\n');
@@ -34,6 +40,9 @@ public final class RecoverySection {
                 .append(String.format(Locale.ROOT, "%,d", 2L * transactions))
                 .append(" branches), until every branch is committed and none is prepared. Median of the runs; ")
                 .append("every run crashes afresh and recovers in a fresh JVM (`RecoveryTimeBenchmark`).\n\n");
+        machine.ifPresent(m -> md.append("The machine of the recovery run:\n\n")
+                .append(m.markdown("logs and stores"))
+                .append('\n'));
         md.append("- **The crash** (`CrashingRun`, a JVM of its own): every transaction enlists two resources ")
                 .append("backed by durable append-only stores; both prepare for real (a forced record) and vote ")
                 .append("yes, so the manager forces its commit decision to its log; phase two then finds both ")
@@ -103,7 +112,7 @@ public final class RecoverySection {
      * Puts {@code section} into {@code resultsMd}: in place of an earlier recovery section, else at
      * the end; a missing file is created with a heading and the machine.
      */
-    public static void writeInto(Path resultsMd, String section, MachineInfo machine, String title) throws IOException {
+    public static void writeInto(Path resultsMd, String section, RunMachine machine, String title) throws IOException {
         String md;
         if (Files.exists(resultsMd)) {
             md = Files.readString(resultsMd, StandardCharsets.UTF_8);
@@ -117,18 +126,10 @@ public final class RecoverySection {
                 md = md + (md.endsWith("\n\n") ? "" : md.endsWith("\n") ? "\n" : "\n\n") + section;
             }
         } else {
-            md = "# Recovery time (" + title + ")\n\n## Machine\n\n" + machineLines(machine) + "\n" + section;
+            md = "# Recovery time (" + title + ")\n\n## Machine\n\n" + machine.markdown("logs and stores") + "\n"
+                    + section;
         }
         Files.writeString(resultsMd, md, StandardCharsets.UTF_8);
-    }
-
-    private static String machineLines(MachineInfo machine) {
-        return "- CPU: " + machine.cores() + " cores available to the JVM (" + machine.cpu() + ")\n"
-                + "- Memory: " + machine.memory() + "\n"
-                + "- JDK: " + System.getProperty("java.version") + ", " + System.getProperty("java.vm.name") + " "
-                + System.getProperty("java.vm.version") + "\n"
-                + "- Disk (logs and stores): " + machine.disk() + "\n"
-                + "- Load average when the report was written (1, 5, 15 min): " + machine.loadAverage() + "\n";
     }
 
     private static String number(double value) {

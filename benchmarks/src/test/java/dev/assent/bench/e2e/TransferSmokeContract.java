@@ -34,6 +34,12 @@ abstract class TransferSmokeContract {
     }
 
     @Test
+    void theServerForcesEveryCommit() {
+        assertThat(databases.durability())
+                .contains("fsync=on", "synchronous_commit=on", "full_page_writes=on", "wal_sync_method=");
+    }
+
+    @Test
     void transfersCommitBothBranchesAndLeaveNothingPrepared() throws Exception {
         for (E2eManager system : systems()) {
             long totalA = TransferDatabases.total(databases.a());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.assent.bench.BenchDirectories;
 import dev.assent.bench.report.RecoveryCsv;
 import dev.assent.bench.report.RecoveryMeasurement;
+import dev.assent.bench.report.RunMachine;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,14 +98,18 @@ class RecoveryTimeBenchmarkSmokeTest {
                 .doesNotContain("Exception");
 
         Path out = data.resolve("results");
-        RecoveryTimeBenchmark.write(assent.measurements(), out, "smoke");
+        RecoveryTimeBenchmark.write(
+                assent.measurements(), out, "smoke", RunMachine.started(out).ended());
         assertThat(RecoveryCsv.read(out.resolve(RecoveryCsv.FILE)))
                 .extracting(RecoveryMeasurement::run)
                 .containsExactly("1", "median");
         assertThat(Files.readString(out.resolve("results.md"), StandardCharsets.UTF_8))
                 .startsWith("# Recovery time (smoke)")
                 .contains("## Recovery after a crash")
-                .contains("| `assent-file` | forced |");
+                .contains("| `assent-file` | forced |")
+                .contains("The machine of the recovery run:")
+                .contains(" at the start, ");
+        assertThat(RunMachine.read(out.resolve(RecoveryCsv.MACHINE_FILE))).isPresent();
     }
 
     private List<Path> workDirectories() throws IOException {

@@ -72,7 +72,7 @@ class RecoverySectionTest {
     @Test
     void theSectionIsWrittenOnceAndReplacedByALaterRun() throws IOException {
         Path md = out.resolve("results.md");
-        MachineInfo machine = MachineInfo.probe(out);
+        RunMachine machine = RunMachine.started(out).ended();
         String first = RecoverySection.markdown(RecoveryMeasurement.withMedians(runs()));
         RecoverySection.writeInto(md, first, machine, "today");
 
@@ -102,7 +102,11 @@ class RecoverySectionTest {
                         .toURI())
                 .getParent();
 
-        ReportMain.write(List.of(dir.resolve("coordinator-t1.json")), out, out, "sample");
+        ReportMain.write(
+                List.of(dir.resolve("coordinator-t1.json")),
+                out,
+                "sample",
+                RunMachine.started(out).ended());
 
         String md = Files.readString(out.resolve(ReportMain.MARKDOWN), StandardCharsets.UTF_8);
         assertThat(md)

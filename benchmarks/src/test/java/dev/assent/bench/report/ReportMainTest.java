@@ -68,7 +68,7 @@ class ReportMainTest {
 
     @Test
     void writesMarkdownWithTheMachineTheTableAndWhatIsMissing() throws Exception {
-        ReportMain.write(sample(), out, out, "sample");
+        ReportMain.write(sample(), out, "sample", RunMachine.started(out).ended());
 
         String md = Files.readString(out.resolve(ReportMain.MARKDOWN), StandardCharsets.UTF_8);
         assertThat(md)
@@ -76,7 +76,11 @@ class ReportMainTest {
                 .contains("cores available to the JVM")
                 .contains("17.0.15, OpenJDK 64-Bit Server VM")
                 .contains("fork arguments `-Xms1g -Xmx1g`")
-                .contains("Load average when the report was written")
+                .contains("- JDK: ")
+                .contains(System.getProperty("java.version") + " (")
+                .contains("- OS: ")
+                .contains("Load average (1, 5, 15 min): ")
+                .contains(" at the start, ")
                 .contains("- `narayana-journal`: HornetqObjectStoreAdaptor")
                 .contains("Disk (logs): ")
                 .contains("| manager | 1 thread | 4 threads |")
@@ -88,8 +92,21 @@ class ReportMainTest {
     }
 
     @Test
+    void writesTheMachineBesideTheFigures() throws Exception {
+        RunMachine machine = new RunMachine(MachineInfo.probe(out), "3.10, 2.00, 1.50", "0.50, 1.00, 1.20");
+
+        ReportMain.write(sample(), out, "sample", machine);
+
+        assertThat(RunMachine.read(out.resolve(ReportMain.MACHINE)).map(read -> read.markdown("logs")))
+                .contains(machine.markdown("logs"));
+        assertThat(Files.readString(out.resolve(ReportMain.MARKDOWN), StandardCharsets.UTF_8))
+                .contains("- Load average (1, 5, 15 min): 3.10, 2.00, 1.50 at the start, 0.50, 1.00, 1.20 at the end");
+        assertThat(RunMachine.read(out.resolve("missing.txt"))).isEmpty();
+    }
+
+    @Test
     void drawsThePngChart() throws Exception {
-        ReportMain.write(sample(), out, out, "sample");
+        ReportMain.write(sample(), out, "sample", RunMachine.started(out).ended());
 
         BufferedImage png = ImageIO.read(out.resolve(ReportMain.CHART).toFile());
         assertThat(png).isNotNull();
@@ -101,7 +118,8 @@ class ReportMainTest {
     void refusesAFileThatIsNotJmhOutput() throws IOException {
         Path bogus = Files.writeString(out.resolve("bogus.json"), "{\"not\": \"an array\"}");
 
-        assertThatThrownBy(() -> ReportMain.write(List.of(bogus), out, out, "bogus"))
+        assertThatThrownBy(() -> ReportMain.write(
+                        List.of(bogus), out, "bogus", RunMachine.started(out).ended()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not JMH JSON output");
     }

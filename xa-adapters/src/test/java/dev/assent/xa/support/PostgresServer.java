@@ -5,9 +5,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 
@@ -17,8 +22,12 @@ import java.util.stream.Stream;
  *
  * <p>A server made by {@link #startRestartable} can be stopped and started again on the same data
  * directory and port ({@link #stop()}, {@link #startAgain()}), so that prepared transactions must
- * survive the restart; it runs with PostgreSQL's durable defaults ({@code synchronous_commit = on},
- * {@code fsync} untouched) and stops with a fast shutdown.
+ * survive the restart; it stops with a fast shutdown.
+ *
+ * <p>Every server runs with PostgreSQL's durable defaults ({@code fsync}, {@code synchronous_commit}
+ * and {@code full_page_writes} on), checked after start: zonky's builder turns the first two off
+ * unless told otherwise (it starts the server with {@code -F}, which is {@code fsync = off}), and a
+ * test of prepared transactions surviving a crash must not pass only because nothing was forced.
  */
 public final class PostgresServer implements AutoCloseable {
     // Replaced by startAgain() on the test's thread; read by any thread of the test.
@@ -41,12 +50,14 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start(int maxPreparedTransactions) {
         long start = System.nanoTime();
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres postgres = durable(EmbeddedPostgres.builder())
                     .setServerConfig("max_prepared_transactions", Integer.toString(maxPreparedTransactions))
                     .setServerConfig("max_connections", "100")
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .start();
-            return new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, null, null);
+            PostgresServer server = new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, null, null);
+            server.checkDurable();
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
         }
@@ -59,19 +70,53 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer startRestartable(int maxPreparedTransactions, Path dataDirectory) {
         long start = System.nanoTime();
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = durable(EmbeddedPostgres.builder())
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_prepared_transactions", Integer.toString(maxPreparedTransactions))
                     .setServerConfig("max_connections", "50")
-                    // zonky turns it off; PostgreSQL's default is on
-                    .setServerConfig("synchronous_commit", "on")
                     .setPGStartupWait(Duration.ofSeconds(60));
             EmbeddedPostgres postgres = builder.start();
             builder.setPort(postgres.getPort());
-            return new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, builder, dataDirectory);
+            PostgresServer server =
+                    new PostgresServer(postgres, (System.nanoTime() - start) / 1_000_000, builder, dataDirectory);
+            server.checkDurable();
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded PostgreSQL server", e);
+        }
+    }
+
+    private static EmbeddedPostgres.Builder durable(EmbeddedPostgres.Builder builder) {
+        return builder.setServerConfig("fsync", "on")
+                .setServerConfig("synchronous_commit", "on")
+                .setServerConfig("full_page_writes", "on");
+    }
+
+    private void checkDurable() throws IOException {
+        try (Connection connection = database("postgres").admin();
+                Statement statement = connection.createStatement();
+                ResultSet settings = statement.executeQuery("SELECT name, setting FROM pg_settings"
+                        + " WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes')")) {
+            List<String> off = new ArrayList<>();
+            int shown = 0;
+            while (settings.next()) {
+                shown++;
+                if (!"on".equals(settings.getString(2))) {
+                    off.add(settings.getString(1) + " = " + settings.getString(2));
+                }
+            }
+            if (shown != 3) {
+                off.add("only " + shown + " of fsync, synchronous_commit, full_page_writes shown");
+            }
+            if (!off.isEmpty()) {
+                postgres.close();
+                throw new IllegalStateException(
+                        "the embedded PostgreSQL server runs with " + String.join(", ", off) + ", not on");
+            }
+        } catch (SQLException e) {
+            postgres.close();
+            throw new IllegalStateException("cannot read the embedded PostgreSQL server's settings", e);
         }
     }
 

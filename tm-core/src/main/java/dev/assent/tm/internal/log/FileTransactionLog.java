@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  * (commit decisions, heuristic reports) or somebody waits in {@link #awaitDurable} for a record of
  * it. Completion records alone are written but not forced (presumed abort: losing one only makes
  * recovery ask a resource again). When a record does not fit the current segment, the writer forces
- * the segment, creates and forces the next one, and goes on there.
+ * the segment and goes on in the next one. That one was created and zero-filled in advance, with a
+ * blank header, on a thread of its own once the current segment was half full ({@link
+ * SegmentPreparer}); the writer only writes and forces its header. A blank newest segment holds no
+ * record, and start-up removes it.
  *
  * <h2>Trimming</h2>
  *

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,7 +14,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The log's one writer thread (CONTRIBUTING.md rule 8). Each round it takes everything queued, writes it
  * with one gather write, forces once if anything in the batch needs it or somebody waits for it,
- * and then wakes every waiter the force covered: concurrent committers share one force.
+ * and then wakes every waiter the force covered: concurrent committers share one force. Once the
+ * current segment is half full, a {@link SegmentPreparer} zero-fills the next one on a thread of
+ * its own, so that the rollover only writes and forces the new header; that thread writes no
+ * record.
  *
  * <p>Note on concurrency: every field belongs to the writer thread, and before {@link
  * Thread#start()} to the thread opening the log. Other threads reach the writer only through
@@ -40,6 +44,7 @@ final class LogWriter {
     private final List<Long> earlierRuns;
 
     private final long segmentBytes;
+    private final SegmentPreparer preparer;
 
     private SegmentRef current;
     private LogChannel channel;
@@ -73,6 +78,7 @@ final class LogWriter {
         this.earlierRuns = List.copyOf(earlierRuns);
         this.segmentBytes = segmentBytes;
         this.nextSequence = loaded.lastSequence() + 1;
+        this.preparer = new SegmentPreparer(files, "assent-log-preparer-" + nodeId);
     }
 
     /**
@@ -94,6 +100,7 @@ final class LogWriter {
     /** Opening thread, when opening failed after {@link #openFirstSegment()}. */
     void abandon() {
         closeChannel();
+        preparer.discard();
     }
 
     /** The writer thread's body: writes and forces until the queue closes, or until a failure. */
@@ -123,6 +130,7 @@ final class LogWriter {
                 forceAndPublish(); // close() makes lazily appended records durable too
             }
             closeChannel();
+            preparer.discard();
         } catch (IOException | RuntimeException e) {
             stop(e);
         } catch (Error e) {
@@ -151,7 +159,14 @@ final class LogWriter {
             } else {
                 writeFrames(batch.subList(from, to));
                 from = to;
+                prepareNextWhenHalfFull();
             }
+        }
+    }
+
+    private void prepareNextWhenHalfFull() {
+        if (writeOffset - SegmentHeader.BYTES >= (capacity - SegmentHeader.BYTES) / 2) {
+            preparer.prepare(current.number() + 1, segmentBytes);
         }
     }
 
@@ -214,7 +229,9 @@ final class LogWriter {
     private void openSegment(long number, int frameBytes) throws IOException {
         // Room for the record that did not fit and for the records carried forward into the segment.
         long size = Math.max(segmentBytes, SegmentHeader.BYTES + carryBudget() + frameBytes);
-        channel = files.create(new SegmentHeader(number, incarnation, earlierRuns, nextSequence, nodeId), size);
+        SegmentHeader header = new SegmentHeader(number, incarnation, earlierRuns, nextSequence, nodeId);
+        Optional<LogChannel> prepared = preparer.take(number, size);
+        channel = prepared.isPresent() ? files.activate(prepared.get(), header) : files.create(header, size);
         current = new SegmentRef(number, files.path(number), nextSequence);
         segments.put(number, current);
         writeOffset = SegmentHeader.BYTES;
@@ -281,6 +298,7 @@ final class LogWriter {
         log.error(message, cause);
         durability.fail(new Durability.Failure(message, writtenTicket + 1, cause));
         closeChannel();
+        preparer.discard();
     }
 
     private void closeChannel() {

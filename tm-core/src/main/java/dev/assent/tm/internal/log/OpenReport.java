@@ -14,8 +14,8 @@ import java.util.Optional;
  * @param segmentsRead segment files read (before any was deleted)
  * @param liveRecords records that still matter (see {@link FileTransactionLog#replay})
  * @param tornTail the incomplete end of the last segment that was cut, if there was one
- * @param removedBlankSegments segment files whose creation a crash interrupted (blank header, no
- *     records); they were deleted
+ * @param removedBlankSegments segment files with a blank header and no record (zero-filled in
+ *     advance and never started, or their creation interrupted by a crash); they were deleted
  */
 public record OpenReport(
         long incarnation,

@@ -57,14 +57,7 @@ final class SegmentFiles {
         LogChannel channel = storage.create(path);
         try {
             channel.write(header.encode(), 0);
-            ByteBuffer zeros = ByteBuffer.allocate((int) Math.min(ZERO_CHUNK_BYTES, capacity));
-            long offset = SegmentHeader.BYTES;
-            while (offset < capacity) {
-                int chunk = (int) Math.min(zeros.capacity(), capacity - offset);
-                zeros.clear().limit(chunk);
-                channel.write(zeros, offset);
-                offset += chunk;
-            }
+            writeZeros(channel, SegmentHeader.BYTES, capacity);
             channel.force(true);
             storage.syncDirectory(directory);
             return channel;
@@ -76,6 +69,59 @@ final class SegmentFiles {
                 e.addSuppressed(deleteFailure);
             }
             throw e;
+        }
+    }
+
+    /**
+     * Creates segment {@code number} with a blank header, filled with zeros up to {@code capacity}
+     * (see {@link #create}), ahead of the moment it is needed; durable when this returns. Start-up
+     * reads such a file as a segment holding no record and removes it, until {@link #activate}
+     * gives it its header.
+     */
+    LogChannel prepare(long number, long capacity) throws IOException {
+        Path path = path(number);
+        LogChannel channel = storage.create(path);
+        try {
+            writeZeros(channel, 0, capacity);
+            channel.force(true);
+            storage.syncDirectory(directory);
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(channel, e);
+            try {
+                storage.delete(path);
+            } catch (IOException deleteFailure) {
+                e.addSuppressed(deleteFailure);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Writes the header into a segment {@link #prepare} made and forces it, so that the segment is
+     * what {@link #create} would have made. The force comes before any record: records reaching the
+     * disk behind a header that did not would read as corruption, not as an empty segment. The
+     * channel is closed when this fails.
+     */
+    LogChannel activate(LogChannel prepared, SegmentHeader header) throws IOException {
+        try {
+            prepared.write(header.encode(), 0);
+            prepared.force(false); // the file's size does not change: its data is all there is to force
+            return prepared;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(prepared, e);
+            throw e;
+        }
+    }
+
+    private static void writeZeros(LogChannel channel, long from, long to) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocate((int) Math.max(1, Math.min(ZERO_CHUNK_BYTES, to - from)));
+        long offset = from;
+        while (offset < to) {
+            int chunk = (int) Math.min(zeros.capacity(), to - offset);
+            zeros.clear().limit(chunk);
+            channel.write(zeros, offset);
+            offset += chunk;
         }
     }
 

@@ -47,7 +47,8 @@ final class SegmentLoader {
         LiveRecords live = new LiveRecords();
         List<Scanned> scanned = scanAll(files, live);
         int segmentsRead = scanned.size();
-        // A crash while the newest segment was being created leaves it blank; no record was in it yet.
+        // A segment prepared in advance (SegmentPreparer), or one whose creation a crash interrupted, is
+        // blank: its header was never forced, so no record was ever written into it.
         List<Path> blank = new ArrayList<>();
         while (!scanned.isEmpty() && isBlank(scanned.get(scanned.size() - 1))) {
             blank.add(0, scanned.remove(scanned.size() - 1).path());
@@ -203,7 +204,10 @@ final class SegmentLoader {
     /** Changes the disk only after every segment checked out. */
     private static void repair(SegmentFiles files, List<Path> blank, OpenReport.TornTail tornTail) throws IOException {
         for (int i = blank.size() - 1; i >= 0; i--) {
-            log.warn("removing {}: its creation was interrupted before any record was written", blank.get(i));
+            log.info(
+                    "removing {}: it holds no record (a segment prepared in advance, or one whose creation was"
+                            + " interrupted)",
+                    blank.get(i));
             files.delete(blank.get(i));
         }
         if (tornTail != null) {

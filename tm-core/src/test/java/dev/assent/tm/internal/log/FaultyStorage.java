@@ -1,16 +1,20 @@
 package dev.assent.tm.internal.log;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The real file system seen through a seam that counts writes and forces, can make forces slow
  * (a disk) or skip the real fsync (fast tests that do not crash the OS), and fails writes or
- * forces from a given count on (a full disk, a dying one).
+ * forces from a given count on (a full disk, a dying one). It remembers which thread created each
+ * file, and can hold every creation until a test lets it go (a slow disk, a full directory).
  */
 final class FaultyStorage implements LogStorage {
     private final LogStorage disk = LogStorage.fileSystem();
@@ -19,6 +23,10 @@ final class FaultyStorage implements LogStorage {
     final AtomicInteger dataForces = new AtomicInteger();
     final AtomicInteger creates = new AtomicInteger();
     final AtomicInteger deletes = new AtomicInteger();
+    final List<String> creatingThreads = new CopyOnWriteArrayList<>();
+    /** When set, every create waits until it is counted down. */
+    volatile CountDownLatch createGate;
+
     volatile boolean realForce;
     volatile long forceDelayMicros;
     volatile int failWritesFrom = Integer.MAX_VALUE;
@@ -28,7 +36,17 @@ final class FaultyStorage implements LogStorage {
 
     @Override
     public LogChannel create(Path file) throws IOException {
+        creatingThreads.add(Thread.currentThread().getName());
         creates.incrementAndGet();
+        CountDownLatch gate = createGate;
+        if (gate != null) {
+            try {
+                gate.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while the test held the creation of " + file);
+            }
+        }
         return new Channel(disk.create(file));
     }
 

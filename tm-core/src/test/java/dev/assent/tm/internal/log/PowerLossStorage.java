@@ -12,7 +12,10 @@ import java.util.Random;
  * cache"; a force writes them to the real file. After the {@code powerOffAtWrite}-th write is
  * accepted the power goes: of each file's unforced bytes only a prefix reaches the disk, cut at a
  * random 512-byte sector boundary (sectors are written whole, in order), and every later
- * operation fails as the dead process would never see it succeed.
+ * operation fails as the dead process would never see it succeed. Made with {@link
+ * #afterOperationsOn}, the power goes instead right after the n-th operation on one file succeeded
+ * (its creation, each write and force of it, and each directory sync once it exists), wherever
+ * that operation came from.
  */
 final class PowerLossStorage implements LogStorage {
     private static final int SECTOR = 512;
@@ -21,12 +24,33 @@ final class PowerLossStorage implements LogStorage {
     private final int powerOffAtWrite;
     private final Random random;
     private final List<Channel> channels = new ArrayList<>();
+    private final Path watched;
+    private final int powerOffAtOperationOnWatched;
     private int writes;
+    private int operationsOnWatched;
+    private boolean watchedExists;
     private boolean off;
 
     PowerLossStorage(int powerOffAtWrite, long seed) {
+        this(powerOffAtWrite, seed, null, 0);
+    }
+
+    private PowerLossStorage(int powerOffAtWrite, long seed, Path watched, int powerOffAtOperationOnWatched) {
         this.powerOffAtWrite = powerOffAtWrite;
         this.random = new Random(seed);
+        this.watched = watched;
+        this.powerOffAtOperationOnWatched = powerOffAtOperationOnWatched;
+    }
+
+    /** The power goes right after the {@code operations}-th operation on {@code file} succeeded. */
+    static PowerLossStorage afterOperationsOn(Path file, int operations, long seed) {
+        return new PowerLossStorage(0, seed, file, operations);
+    }
+
+    private void operated(Path file) throws IOException {
+        if (watched != null && watched.equals(file) && ++operationsOnWatched == powerOffAtOperationOnWatched) {
+            powerOff();
+        }
     }
 
     synchronized boolean powerIsOff() {
@@ -36,15 +60,19 @@ final class PowerLossStorage implements LogStorage {
     @Override
     public synchronized LogChannel create(Path file) throws IOException {
         checkPower();
-        Channel channel = new Channel(disk.create(file));
+        Channel channel = new Channel(disk.create(file), file);
         channels.add(channel);
+        if (file.equals(watched)) {
+            watchedExists = true;
+        }
+        operated(file);
         return channel;
     }
 
     @Override
     public synchronized LogChannel open(Path file) throws IOException {
         checkPower();
-        Channel channel = new Channel(disk.open(file));
+        Channel channel = new Channel(disk.open(file), file);
         channels.add(channel);
         return channel;
     }
@@ -59,11 +87,17 @@ final class PowerLossStorage implements LogStorage {
     public synchronized void delete(Path file) throws IOException {
         checkPower();
         disk.delete(file);
+        if (file.equals(watched)) {
+            watchedExists = false;
+        }
     }
 
     @Override
     public synchronized void syncDirectory(Path directory) throws IOException {
         checkPower();
+        if (watchedExists) {
+            operated(watched);
+        }
     }
 
     private void checkPower() throws IOException {
@@ -83,11 +117,13 @@ final class PowerLossStorage implements LogStorage {
 
     private final class Channel implements LogChannel {
         private final LogChannel file;
+        private final Path path;
         private final List<Unforced> unforced = new ArrayList<>();
         private boolean closed;
 
-        Channel(LogChannel file) {
+        Channel(LogChannel file, Path path) {
             this.file = file;
+            this.path = path;
         }
 
         @Override
@@ -103,7 +139,9 @@ final class PowerLossStorage implements LogStorage {
                 }
                 if (++writes == powerOffAtWrite) {
                     powerOff(); // the write returned; the force that would follow never happens
+                    return;
                 }
+                operated(path);
             }
         }
 
@@ -121,6 +159,7 @@ final class PowerLossStorage implements LogStorage {
             synchronized (PowerLossStorage.this) {
                 checkPower();
                 apply(Long.MAX_VALUE);
+                operated(path);
             }
         }
 

@@ -19,7 +19,11 @@ import java.util.Set;
  *   <li>COMPLETING: write the final state to every register, then complete every branch.
  *   <li>DELETING: only once every register is final and every branch complete are the registers
  *       deleted, all together. A register deleted earlier could be part of the quorum a
- *       terminator reads, which would then find no trace of the commit and abort.
+ *       terminator reads, which would then find no trace of the commit and abort. Even then the
+ *       caller deletes only registers final for longer than a retention period that outlasts any
+ *       terminator's attempt: a deleted register forgets its promise, and a terminator still
+ *       collecting promises at an older ballot would decide from answers gathered before the
+ *       outcome was.
  * </ol>
  *
  * @param votedYes participants whose branch is prepared and whose register took PREPARED

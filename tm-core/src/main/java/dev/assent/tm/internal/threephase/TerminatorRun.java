@@ -18,7 +18,8 @@ import java.util.Set;
  *       outcome is decided.
  *   <li>COMPLETING: write the final state to every register, complete every branch.
  *   <li>DELETING: as for the coordinator, only when every register is final and every branch
- *       complete.
+ *       complete, and past the retention period. A run that has gone on longer than that period
+ *       must not decide: it starts again with a higher ballot.
  * </ol>
  *
  * A refusal at any step before the decision means another terminator holds a higher ballot: this

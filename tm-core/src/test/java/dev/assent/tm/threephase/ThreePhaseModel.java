@@ -20,21 +20,22 @@ import java.util.stream.IntStream;
  * Register}, {@link CoordinatorRun} and {@link TerminatorRun} driven through every interleaving
  * of the coordinator's and the terminators' steps, with the network as the adversary.
  *
- * <p>What may happen, in any order: the coordinator and each terminator send, stop waiting and
- * resend completions; a terminator starts at any time, and starts again after being outbid or
- * finding nothing to do, up to {@code ballotsPerTerminator} ballots (the bound of the search);
- * every request stays on its way until it is delivered or lost, so it can land long after its
- * sender moved on; a delivered request's reply may be lost; a participant may carry out only the
- * first half of a two-part request (the vote's register write without the XA prepare, the final
- * state without completing the branch), as when its sender dies in between.
+ * <p>What may happen, in any order: the coordinator and each terminator send their requests one
+ * participant at a time, stop waiting once every participant was asked, and resend completions
+ * until answered; a terminator starts at any time, and starts again after being outbid or finding
+ * nothing to do, up to {@code ballotsPerTerminator} ballots. A request may be answered, carried out
+ * with its reply lost, or lost; a completion may be carried out only halfway (the final state
+ * written, the branch not completed), as when its sender dies in between; and one of the
+ * coordinator's ballot-0 writes at a time may be held up, to land at any later moment, after the
+ * coordinator moved on. Each of these network faults counts against {@code faults}, the other
+ * bound of the search.
  *
  * <p>Crashes and partitions need no steps of their own. A crashed actor is one that takes no
- * further step, and every state reached through a prefix of its steps is explored, with its
- * requests still on their way and half-done requests included; a crashed coordinator never
- * returns, and having no log here, it has nothing to come back with. A partition is a set of
- * requests that are all lost, which the search also covers. Both matter again for liveness, which
- * {@link Liveness} checks with every other actor stopped and each terminator cut off from all but
- * a quorum.
+ * further step, and every state reached through a prefix of its steps is explored; a crashed
+ * coordinator never returns, and having no log here, it has nothing to come back with. A
+ * partition is a set of requests that are all lost, which the search also covers. Both matter
+ * again for liveness, which {@link Liveness} checks with every other actor stopped and each
+ * terminator cut off from all but a quorum.
  *
  * <p>An unprepared branch whose coordinator died stays ACTIVE here: it holds nothing anyone
  * decides on, and a terminator's abort rolls it back.
@@ -384,13 +385,6 @@ final class ThreePhaseModel implements ModelChecker.Model<ThreePhaseModel.World>
         return terminator.asked().containsAll(terminator.reach())
                 ? withTerminatorRun(world, k, terminator.run().orElseThrow().registersDeleted())
                 : world;
-    }
-
-    static boolean sends(TerminatorRun.Phase phase) {
-        return switch (phase) {
-            case PROMISING, PROPOSING, COMPLETING, DELETING -> true;
-            case DONE, NOTHING_TO_DO, OUTBID -> false;
-        };
     }
 
     World start(World world, int k, Set<Integer> reach) {

@@ -11,8 +11,9 @@ import java.util.Set;
  * terminator that has started.
  *
  * <ol>
- *   <li>PREPARING: XA prepare every branch and write PREPARED to its register; a participant
- *       votes yes only when both succeed. Any no, or a timeout, aborts.
+ *   <li>PREPARING: write PREPARED to every register, then XA-prepare its branch; a participant
+ *       votes yes only when both succeed. Any no, or a timeout, aborts. The register comes first
+ *       so that a vote landing late, after a terminator aborted, meets a rolled-back branch.
  *   <li>PRE_COMMITTING: write PRECOMMITTED to every register; commit is decided the moment a
  *       quorum has taken it. A refusal means a terminator has started: the coordinator must not
  *       decide, and runs termination itself (TERMINATION_NEEDED), as it must after a timeout.

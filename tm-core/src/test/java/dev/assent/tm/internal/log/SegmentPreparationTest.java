@@ -74,7 +74,10 @@ class SegmentPreparationTest {
             assertThat(storage.creates.get())
                     .as("segments made: the first, and one per rollover")
                     .isGreaterThanOrEqualTo(4);
-            assertThat(storage.creatingThreads.subList(1, storage.creatingThreads.size()))
+            // A copy: the preparer may be creating the next segment while this looks (a sublist of
+            // the live list would then throw ConcurrentModificationException).
+            List<String> creators = List.copyOf(storage.creatingThreads);
+            assertThat(creators.subList(1, creators.size()))
                     .allSatisfy(thread -> assertThat(thread).startsWith(PREPARER));
         }
 

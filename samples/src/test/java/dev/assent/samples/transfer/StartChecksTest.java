@@ -48,7 +48,9 @@ class StartChecksTest {
         Files.createDirectories(dir.resolve("data"));
         assertThat(Files.isSameFile(kept.toPath(), dir.resolve("data"))).isTrue();
 
-        Path elsewhere = Path.of(System.getProperty("user.dir")).resolve("transfer-data");
+        // Not the working directory: a checkout may itself lie under the temporary directory.
+        Path elsewhere = Path.of("/srv/assent-sample/transfer-data");
+        assertThat(Util.isTemporaryDirectory(elsewhere.toFile())).isFalse();
         assertThat(EmbeddedMariaDb.kept(elsewhere)).isEqualTo(elsewhere.toFile());
     }
 

@@ -53,23 +53,7 @@ final class SegmentFiles {
      * zeros and the directory entry are durable when this returns.
      */
     LogChannel create(SegmentHeader header, long capacity) throws IOException {
-        Path path = path(header.segmentNumber());
-        LogChannel channel = storage.create(path);
-        try {
-            channel.write(header.encode(), 0);
-            writeZeros(channel, SegmentHeader.BYTES, capacity);
-            channel.force(true);
-            storage.syncDirectory(directory);
-            return channel;
-        } catch (IOException | RuntimeException e) {
-            closeQuietly(channel, e);
-            try {
-                storage.delete(path);
-            } catch (IOException deleteFailure) {
-                e.addSuppressed(deleteFailure);
-            }
-            throw e;
-        }
+        return createZeroFilled(header.segmentNumber(), header, capacity);
     }
 
     /**
@@ -79,10 +63,24 @@ final class SegmentFiles {
      * gives it its header.
      */
     LogChannel prepare(long number, long capacity) throws IOException {
+        return createZeroFilled(number, null, capacity);
+    }
+
+    /**
+     * The one way a segment file comes to be: {@code header} (or zeros for a blank one when null),
+     * zeros up to {@code capacity}, a force, the directory entry synced; on failure the file is
+     * closed and deleted again.
+     */
+    private LogChannel createZeroFilled(long number, SegmentHeader header, long capacity) throws IOException {
         Path path = path(number);
         LogChannel channel = storage.create(path);
         try {
-            writeZeros(channel, 0, capacity);
+            if (header != null) {
+                channel.write(header.encode(), 0);
+                writeZeros(channel, SegmentHeader.BYTES, capacity);
+            } else {
+                writeZeros(channel, 0, capacity);
+            }
             channel.force(true);
             storage.syncDirectory(directory);
             return channel;
